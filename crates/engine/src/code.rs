@@ -85,9 +85,10 @@ pub(crate) struct Frame {
 #[derive(Debug)]
 pub(crate) enum Exit {
     None,
-    /// An `Entry` or `CrossInstance` frame returned; results are at the callee's frame base.
-    Return(Frame),
-    Trap(crate::TrapKind),
+    /// An `Entry` or `CrossInstance` frame returned (it is still on the frame stack); results
+    /// are at the callee's frame base.
+    Return,
+    Trap(crate::trap::TrapCode),
     /// Call a function the handlers cannot enter directly (host, other instance); the
     /// arguments are at `base` of the current frame and the results go there.
     Call { addr: FuncAddr, base: u32 },

@@ -7,6 +7,7 @@ use crate::code::Next;
 use crate::handlers;
 use crate::store::{Caller, FuncInst, Store};
 use crate::values::{FuncAddr, Val};
+use crate::trap::TrapCode;
 use crate::{Trap, TrapFrame, TrapKind};
 
 /// Runs the handler chain from `ip` until a handler leaves it.
@@ -101,7 +102,8 @@ unsafe fn drive(cx: &mut Cx, store: *mut Store, body: *const FuncBody, fp: *mut 
             execute(ip, fp, cx);
             match std::mem::replace(&mut cx.exit, Exit::None) {
                 Exit::None => unreachable!("handler left without a reason"),
-                Exit::Return(frame) => {
+                Exit::Return => {
+                    let frame = cx.frames.pop().unwrap_unchecked();
                     if frame.kind == FrameKind::Entry {
                         let body = &*frame.func;
                         let results = std::slice::from_raw_parts(cx.exit_fp, body.num_results as usize);
@@ -113,7 +115,10 @@ unsafe fn drive(cx: &mut Cx, store: *mut Store, body: *const FuncBody, fp: *mut 
                     ip = frame.ret;
                     fp = frame.caller_fp;
                 }
-                Exit::Trap(kind) => return Err(trap_with_frames(cx, &*store, kind)),
+                Exit::Trap(code) => {
+                    let kind = code.kind(cx.max_frames);
+                    return Err(trap_with_frames(cx, &*store, kind));
+                }
                 Exit::Call { addr, base } => {
                     let call_ip = cx.exit_ip;
                     let caller_fp = cx.exit_fp;
@@ -155,7 +160,7 @@ unsafe fn drive(cx: &mut Cx, store: *mut Store, body: *const FuncBody, fp: *mut 
                                 }
                                 Err(_) => {
                                     let kind = match std::mem::replace(&mut cx.exit, Exit::None) {
-                                        Exit::Trap(k) => k,
+                                        Exit::Trap(code) => code.kind(cx.max_frames),
                                         _ => TrapKind::CallStackExhausted { limit: cx.max_frames },
                                     };
                                     return Err(trap_with_frames(cx, &*store, kind));
@@ -204,7 +209,7 @@ fn trap_with_frames(cx: &mut Cx, store: &Store, kind: TrapKind) -> Trap {
 pub(crate) mod cold {
     use super::*;
 
-    type R = Result<(), TrapKind>;
+    type R = Result<(), TrapCode>;
 
     fn store(cx: &mut Cx) -> &mut Store {
         // SAFETY: the store outlives the execution and nothing else touches it meanwhile.
@@ -257,7 +262,7 @@ pub(crate) mod cold {
     pub(crate) unsafe fn memory_fill(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
         let (d, v, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u8, get(fp, op.a, 2) as u32) };
         let mem = &mut memory(cx).data;
-        let r = range(d as u64, n as u64, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+        let r = range(d as u64, n as u64, mem.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         mem[r].fill(v);
         Ok(())
     }
@@ -265,8 +270,8 @@ pub(crate) mod cold {
     pub(crate) unsafe fn memory_copy(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
         let (d, s, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u32, get(fp, op.a, 2) as u32) };
         let mem = &mut memory(cx).data;
-        let src = range(s as u64, n as u64, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
-        range(d as u64, n as u64, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+        let src = range(s as u64, n as u64, mem.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        range(d as u64, n as u64, mem.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         mem.copy_within(src, d as usize);
         Ok(())
     }
@@ -279,8 +284,8 @@ pub(crate) mod cold {
         let seg: &[u8] =
             if inst.datas_dropped[op.b as usize] { &[] } else { &inst.module.datas[op.b as usize].bytes };
         let mem = &mut st.memories[inst.memories[0] as usize].data;
-        let src = range(s as u64, n as u64, seg.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
-        let dst = range(d as u64, n as u64, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+        let src = range(s as u64, n as u64, seg.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        let dst = range(d as u64, n as u64, mem.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         mem[dst].copy_from_slice(&seg[src]);
         Ok(())
     }
@@ -293,14 +298,14 @@ pub(crate) mod cold {
 
     pub(crate) unsafe fn table_get(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
         let i = unsafe { get(fp, op.a, 0) } as u32 as usize;
-        let v = *table(cx, op.b).elems.get(i).ok_or(TrapKind::TableOutOfBounds)?;
+        let v = *table(cx, op.b).elems.get(i).ok_or(TrapCode::TableOutOfBounds)?;
         unsafe { set(fp, op.a, v) };
         Ok(())
     }
 
     pub(crate) unsafe fn table_set(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
         let (i, v) = unsafe { (get(fp, op.a, 0) as u32 as usize, get(fp, op.a, 1)) };
-        *table(cx, op.b).elems.get_mut(i).ok_or(TrapKind::TableOutOfBounds)? = v;
+        *table(cx, op.b).elems.get_mut(i).ok_or(TrapCode::TableOutOfBounds)? = v;
         Ok(())
     }
 
@@ -329,7 +334,7 @@ pub(crate) mod cold {
     pub(crate) unsafe fn table_fill(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
         let (i, v, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1), get(fp, op.a, 2) as u32) };
         let t = table(cx, op.b);
-        let r = range(i as u64, n as u64, t.elems.len()).ok_or(TrapKind::TableOutOfBounds)?;
+        let r = range(i as u64, n as u64, t.elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         t.elems[r].fill(v);
         Ok(())
     }
@@ -338,11 +343,11 @@ pub(crate) mod cold {
         let (d, s, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u32, get(fp, op.a, 2) as u32) };
         let src_items: Vec<u64> = {
             let t = table(cx, op.c as u32);
-            let r = range(s as u64, n as u64, t.elems.len()).ok_or(TrapKind::TableOutOfBounds)?;
+            let r = range(s as u64, n as u64, t.elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
             t.elems[r].to_vec()
         };
         let t = table(cx, op.b);
-        let r = range(d as u64, n as u64, t.elems.len()).ok_or(TrapKind::TableOutOfBounds)?;
+        let r = range(d as u64, n as u64, t.elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         t.elems[r].copy_from_slice(&src_items);
         Ok(())
     }
@@ -351,9 +356,9 @@ pub(crate) mod cold {
         let (d, s, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u32, get(fp, op.a, 2) as u32) };
         let instance = cx.instance as usize;
         let seg = store(cx).instances[instance].elems[op.c as usize].clone();
-        let src = range(s as u64, n as u64, seg.len()).ok_or(TrapKind::TableOutOfBounds)?;
+        let src = range(s as u64, n as u64, seg.len()).ok_or(TrapCode::TableOutOfBounds)?;
         let t = table(cx, op.b);
-        let dst = range(d as u64, n as u64, t.elems.len()).ok_or(TrapKind::TableOutOfBounds)?;
+        let dst = range(d as u64, n as u64, t.elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         t.elems[dst].copy_from_slice(&seg[src]);
         Ok(())
     }
@@ -379,13 +384,13 @@ pub(crate) mod cold {
         table_index: u32,
         type_id: u32,
         index: u32,
-    ) -> Result<Result<*const FuncBody, FuncAddr>, TrapKind> {
+    ) -> Result<Result<*const FuncBody, FuncAddr>, TrapCode> {
         let instance = cx.instance;
-        let elem = *table(cx, table_index).elems.get(index as usize).ok_or(TrapKind::UndefinedElement)?;
-        let addr = elem.checked_sub(1).ok_or(TrapKind::UninitializedElement)?;
+        let elem = *table(cx, table_index).elems.get(index as usize).ok_or(TrapCode::UndefinedElement)?;
+        let addr = elem.checked_sub(1).ok_or(TrapCode::UninitializedElement)?;
         let func = &store(cx).funcs[addr as usize];
         if func.type_id() != type_id {
-            return Err(TrapKind::BadSignature);
+            return Err(TrapCode::BadSignature);
         }
         match *func {
             FuncInst::Wasm { instance: i, body, .. } if i == instance => Ok(Ok(body)),

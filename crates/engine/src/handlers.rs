@@ -6,7 +6,8 @@
 
 use crate::code::{Cx, Exit, Frame, FrameKind, FuncBody, Next, Op};
 use crate::exec::cold;
-use crate::TrapKind;
+use crate::trap::TrapCode as TrapKind;
+use crate::values::FuncAddr;
 
 macro_rules! next {
     ($ip:expr, $fp:expr, $cx:expr) => {{
@@ -29,24 +30,40 @@ unsafe fn slot(fp: *mut u64, i: u32) -> *mut u64 {
     unsafe { fp.add(i as usize) }
 }
 
-/// Leaves the handler chain with a trap at `ip`.
-#[cold]
-#[inline(never)]
-pub(crate) unsafe fn trap(ip: *const Op, fp: *mut u64, cx: &mut Cx, kind: TrapKind) -> Next {
-    cx.exit = Exit::Trap(kind);
-    cx.exit_ip = ip;
-    cx.exit_fp = fp;
+/// The op every exit from the handler chain goes through: its handler returns a null `ip`.
+/// Exits are tail calls like any dispatch, so a handler never needs a native stack frame for
+/// its slow path (which would keep the optimizer from turning its dispatch into a jump).
+static EXIT: Op = Op { h: exit, a: 0, b: 0, c: 0 };
+
+unsafe fn exit(_ip: *const Op, fp: *mut u64, _cx: &mut Cx) -> Next {
     Next { ip: std::ptr::null(), fp }
 }
 
-/// Leaves the handler chain with `exit`, to resume at `ip` afterwards.
-#[cold]
-#[inline(never)]
-pub(crate) unsafe fn leave(ip: *const Op, fp: *mut u64, cx: &mut Cx, exit: Exit) -> Next {
-    cx.exit = exit;
+/// Leaves the handler chain with a trap at `ip`.
+#[inline(always)]
+pub(crate) unsafe fn trap(ip: *const Op, fp: *mut u64, cx: &mut Cx, code: TrapKind) -> Next {
+    cx.exit = Exit::Trap(code);
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    Next { ip: std::ptr::null(), fp }
+    unsafe { next!(&EXIT, fp, cx) }
+}
+
+/// Leaves the handler chain to have the driver call `addr` with the arguments at slot `base`.
+#[inline(always)]
+pub(crate) unsafe fn leave_call(ip: *const Op, fp: *mut u64, cx: &mut Cx, addr: u32, base: u32) -> Next {
+    cx.exit = Exit::Call { addr: FuncAddr(addr), base };
+    cx.exit_ip = ip;
+    cx.exit_fp = fp;
+    unsafe { next!(&EXIT, fp, cx) }
+}
+
+/// Leaves the handler chain at the return of a frame entered by the driver.
+#[inline(always)]
+unsafe fn leave_return(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+    cx.exit = Exit::Return;
+    cx.exit_ip = ip;
+    cx.exit_fp = fp;
+    unsafe { next!(&EXIT, fp, cx) }
 }
 
 /// Converts a handler's result to and from the untyped 64-bit slot.
@@ -411,11 +428,14 @@ pub(crate) unsafe fn ret(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
         let op = &*ip;
         move_values(fp, 0, op.a, op.b as u64);
         // The frame stack always holds this function's frame.
-        let frame = cx.frames.pop().unwrap_unchecked();
-        if frame.kind != FrameKind::Normal {
-            return leave(ip, fp, cx, Exit::Return(frame));
+        let len = cx.frames.len();
+        let frame = cx.frames.as_ptr().add(len - 1);
+        if (*frame).kind != FrameKind::Normal {
+            return leave_return(ip, fp, cx);
         }
-        next!(frame.ret, frame.caller_fp, cx)
+        let (ret, caller_fp) = ((*frame).ret, (*frame).caller_fp);
+        cx.frames.set_len(len - 1);
+        next!(ret, caller_fp, cx)
     }
 }
 
@@ -434,7 +454,7 @@ pub(crate) unsafe fn enter(
         if cx.frames.len() >= cx.max_frames
             || new_fp.add(callee.frame_size as usize) > cx.stack_end
         {
-            return Err(trap(ip, fp, cx, TrapKind::CallStackExhausted { limit: cx.max_frames }));
+            return Err(trap(ip, fp, cx, TrapKind::CallStackExhausted));
         }
         cx.frames.push(Frame {
             ret: ip.add(1),
@@ -467,7 +487,7 @@ pub(crate) unsafe fn call(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
 pub(crate) unsafe fn call_import(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         let addr = *cx.funcs.add((*ip).c as usize);
-        leave(ip, fp, cx, Exit::Call { addr, base: (*ip).a })
+        leave_call(ip, fp, cx, addr.0, (*ip).a)
     }
 }
 
@@ -482,7 +502,7 @@ pub(crate) unsafe fn call_indirect(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> 
                 Ok(new_fp) => next!((*callee).code.as_ptr(), new_fp, cx),
                 Err(n) => n,
             },
-            Ok(Err(addr)) => leave(ip, fp, cx, Exit::Call { addr, base: op.a }),
+            Ok(Err(addr)) => leave_call(ip, fp, cx, addr.0, op.a),
             Err(kind) => trap(ip, fp, cx, kind),
         }
     }

@@ -27,7 +27,9 @@ mod values;
 
 pub use error::{Error, Result};
 pub use module::{ExternType, Module};
-pub use store::{Caller, Extern, GlobalAddr, InstanceId, Linker, MemAddr, Store, TableAddr};
+pub use store::{
+    Caller, DEFAULT_MAX_CALL_DEPTH, DEFAULT_STACK_SLOTS, Extern, GlobalAddr, InstanceId, Linker, MemAddr, Store, TableAddr,
+};
 pub use trap::{Trap, TrapFrame, TrapKind};
 pub use values::{FuncAddr, FuncType, Val, ValType};
 

@@ -1,6 +1,6 @@
 //! Numeric helpers with WebAssembly's exact semantics.
 
-use crate::TrapKind;
+use crate::trap::TrapCode as TrapKind;
 
 pub(crate) trait Float: Copy + PartialEq + PartialOrd + std::ops::Add<Output = Self> {
     fn is_nan(self) -> bool;

@@ -45,6 +45,40 @@ impl fmt::Display for TrapKind {
     }
 }
 
+/// The traps handlers raise: a small `Copy` code, so that raising one needs no stack memory
+/// in the handler (which would stop the optimizer from turning the dispatch into a jump).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum TrapCode {
+    Unreachable,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    UndefinedElement,
+    UninitializedElement,
+    BadSignature,
+    IntegerOverflow,
+    IntegerDivideByZero,
+    InvalidConversionToInteger,
+    CallStackExhausted,
+}
+
+impl TrapCode {
+    pub(crate) fn kind(self, max_frames: usize) -> TrapKind {
+        match self {
+            TrapCode::Unreachable => TrapKind::Unreachable,
+            TrapCode::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+            TrapCode::TableOutOfBounds => TrapKind::TableOutOfBounds,
+            TrapCode::UndefinedElement => TrapKind::UndefinedElement,
+            TrapCode::UninitializedElement => TrapKind::UninitializedElement,
+            TrapCode::BadSignature => TrapKind::BadSignature,
+            TrapCode::IntegerOverflow => TrapKind::IntegerOverflow,
+            TrapCode::IntegerDivideByZero => TrapKind::IntegerDivideByZero,
+            TrapCode::InvalidConversionToInteger => TrapKind::InvalidConversionToInteger,
+            TrapCode::CallStackExhausted => TrapKind::CallStackExhausted { limit: max_frames },
+        }
+    }
+}
+
 /// One frame of a trap's wasm backtrace, innermost first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrapFrame {
