@@ -45,7 +45,10 @@ pub(crate) unsafe fn trap(ip: *const Op, fp: *mut u64, cx: &mut Cx, code: TrapKi
     cx.exit = Exit::Trap(code);
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    unsafe { next!(&EXIT, fp, cx) }
+    #[allow(unused_unsafe)]
+    unsafe {
+        next!(&EXIT, fp, cx)
+    }
 }
 
 /// Leaves the handler chain to have the driver call `addr` with the arguments at slot `base`.
@@ -54,7 +57,10 @@ pub(crate) unsafe fn leave_call(ip: *const Op, fp: *mut u64, cx: &mut Cx, addr: 
     cx.exit = Exit::Call { addr: FuncAddr(addr), base };
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    unsafe { next!(&EXIT, fp, cx) }
+    #[allow(unused_unsafe)]
+    unsafe {
+        next!(&EXIT, fp, cx)
+    }
 }
 
 /// Leaves the handler chain at the return of a frame entered by the driver.
@@ -63,7 +69,10 @@ unsafe fn leave_return(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     cx.exit = Exit::Return;
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    unsafe { next!(&EXIT, fp, cx) }
+    #[allow(unused_unsafe)]
+    unsafe {
+        next!(&EXIT, fp, cx)
+    }
 }
 
 /// Converts a handler's result to and from the untyped 64-bit slot.
