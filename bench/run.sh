@@ -16,15 +16,15 @@ if [[ -n "${WDB:-}" ]]; then
     wdb_args=(--wdb "$WDB")
 else
     echo "run.sh: building wdb (cargo build --release -p wdb-cli)" >&2
-    if (cd "$ROOT" && cargo build --release -p wdb-cli) >"$BENCH/target-wdb-build.log" 2>&1; then
+    log=$(mktemp)
+    if (cd "$ROOT" && cargo build --release -p wdb-cli) >"$log" 2>&1; then
         wdb_args=(--wdb "$ROOT/target/release/wdb")
-        rm -f "$BENCH/target-wdb-build.log"
     else
         echo "run.sh: wdb did not build; benchmarking wasmi only. Last lines of the build log:" >&2
-        tail -n 5 "$BENCH/target-wdb-build.log" >&2
-        rm -f "$BENCH/target-wdb-build.log"
+        tail -n 5 "$log" >&2
         wdb_args=(--no-wdb)
     fi
+    rm -f "$log"
 fi
 
 echo "run.sh: building the harness (cargo build --release in bench/)" >&2

@@ -11,7 +11,10 @@ fn main() {
     let tail = match forced.as_str() {
         "loop" => false,
         "tail" => true,
-        _ => matches!(opt.as_str(), "2" | "3" | "s" | "z") && matches!(arch.as_str(), "x86_64" | "aarch64"),
+        _ => {
+            matches!(opt.as_str(), "2" | "3" | "s" | "z")
+                && matches!(arch.as_str(), "x86_64" | "aarch64")
+        }
     };
     if tail {
         println!("cargo::rustc-cfg=wdb_tail");

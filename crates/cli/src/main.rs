@@ -9,7 +9,11 @@ mod run;
 mod wast;
 
 #[derive(Parser)]
-#[command(name = "wdb", version, about = "A WebAssembly runtime built for debugging")]
+#[command(
+    name = "wdb",
+    version,
+    about = "A WebAssembly runtime built for debugging"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -35,8 +35,10 @@ pub struct RunArgs {
 const TRAP_EXIT: u8 = 134;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.module).with_context(|| format!("cannot read {}", args.module.display()))?;
-    let module = Module::new(bytes).with_context(|| format!("cannot load {}", args.module.display()))?;
+    let bytes = std::fs::read(&args.module)
+        .with_context(|| format!("cannot read {}", args.module.display()))?;
+    let module =
+        Module::new(bytes).with_context(|| format!("cannot load {}", args.module.display()))?;
 
     let mut wasi = wdb_wasi::WasiCtx::builder();
     let mut argv = vec![args.module.display().to_string()];
@@ -55,7 +57,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     for dir in &args.dirs {
         let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
-        wasi = wasi.preopen_dir(host, guest).with_context(|| format!("--dir {dir}"))?;
+        wasi = wasi
+            .preopen_dir(host, guest)
+            .with_context(|| format!("--dir {dir}"))?;
     }
     let ctx = Rc::new(RefCell::new(wasi.build()));
 
@@ -66,7 +70,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(i) => i,
         Err(wdb_engine::Error::Instantiate(trap)) => return Ok(report_trap(&store, &trap)),
-        Err(e) => return Err(e).with_context(|| format!("cannot instantiate {}", args.module.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot instantiate {}", args.module.display()));
+        }
     };
 
     let (name, call_args) = match &args.invoke {
@@ -74,20 +80,27 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         None => ("_start", Vec::new()),
     };
     if args.invoke.is_none() {
-        if let Some(Extern::Func(init)) = store.export(instance, "_initialize") {
-            if let Err(trap) = store.invoke(init, &[]) {
-                return Ok(report_trap(&store, &trap));
-            }
+        if let Some(Extern::Func(init)) = store.export(instance, "_initialize")
+            && let Err(trap) = store.invoke(init, &[])
+        {
+            return Ok(report_trap(&store, &trap));
         }
         if store.export(instance, "_start").is_none() {
-            bail!("{} has no `_start` export; use --invoke FUNC to call a function", args.module.display());
+            bail!(
+                "{} has no `_start` export; use --invoke FUNC to call a function",
+                args.module.display()
+            );
         }
     }
     let func = store
         .export(instance, name)
         .and_then(Extern::into_func)
         .with_context(|| format!("no exported function `{name}`"))?;
-    let call_args = if args.invoke.is_some() { parse_args(&store.func_type(func).params, &args.args)? } else { call_args };
+    let call_args = if args.invoke.is_some() {
+        parse_args(&store.func_type(func).params, &args.args)?
+    } else {
+        call_args
+    };
     match store.invoke(func, &call_args) {
         Ok(results) => {
             for r in results {
@@ -101,7 +114,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
 fn parse_args(params: &[ValType], args: &[String]) -> anyhow::Result<Vec<Val>> {
     if params.len() != args.len() {
-        bail!("the function takes {} arguments, {} given", params.len(), args.len());
+        bail!(
+            "the function takes {} arguments, {} given",
+            params.len(),
+            args.len()
+        );
     }
     params
         .iter()
@@ -109,8 +126,16 @@ fn parse_args(params: &[ValType], args: &[String]) -> anyhow::Result<Vec<Val>> {
         .map(|(ty, a)| {
             let bad = || format!("`{a}` is not a valid {ty}");
             Ok(match ty {
-                ValType::I32 => Val::I32(a.parse::<i32>().or_else(|_| a.parse::<u32>().map(|v| v as i32)).with_context(bad)?),
-                ValType::I64 => Val::I64(a.parse::<i64>().or_else(|_| a.parse::<u64>().map(|v| v as i64)).with_context(bad)?),
+                ValType::I32 => Val::I32(
+                    a.parse::<i32>()
+                        .or_else(|_| a.parse::<u32>().map(|v| v as i32))
+                        .with_context(bad)?,
+                ),
+                ValType::I64 => Val::I64(
+                    a.parse::<i64>()
+                        .or_else(|_| a.parse::<u64>().map(|v| v as i64))
+                        .with_context(bad)?,
+                ),
                 ValType::F32 => Val::F32(a.parse::<f32>().with_context(bad)?.to_bits()),
                 ValType::F64 => Val::F64(a.parse::<f64>().with_context(bad)?.to_bits()),
                 _ => bail!("cannot pass a {ty} from the command line"),

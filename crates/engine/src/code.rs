@@ -91,7 +91,10 @@ pub(crate) enum Exit {
     Trap(crate::trap::TrapCode),
     /// Call a function the handlers cannot enter directly (host, other instance); the
     /// arguments are at `base` of the current frame and the results go there.
-    Call { addr: FuncAddr, base: u32 },
+    Call {
+        addr: FuncAddr,
+        base: u32,
+    },
 }
 
 /// The interpreter's registers and the current instance's hot data, shared by all handlers.
@@ -108,4 +111,6 @@ pub(crate) struct Cx {
     pub exit: Exit,
     pub exit_ip: *const Op,
     pub exit_fp: *mut u64,
+    /// Fuel left for code translated with fuel checks.
+    pub fuel: u64,
 }

@@ -22,7 +22,10 @@ pub enum Error {
 
 impl From<wasmparser::BinaryReaderError> for Error {
     fn from(e: wasmparser::BinaryReaderError) -> Error {
-        Error::Invalid { message: e.message().to_string(), offset: e.offset() as usize }
+        Error::Invalid {
+            message: e.message().to_string(),
+            offset: e.offset() as usize,
+        }
     }
 }
 

@@ -1,13 +1,13 @@
 //! The driver: enters wasm code, runs the handler chain and does what handlers leave to it
 //! (host calls, calls into other instances, returns to the host, traps).
 
-use crate::code::{Cx, Exit, FrameKind, FuncBody, Op};
 #[cfg(not(wdb_tail))]
 use crate::code::Next;
+use crate::code::{Cx, Exit, FrameKind, FuncBody, Op};
 use crate::handlers;
 use crate::store::{Caller, FuncInst, Store};
-use crate::values::{FuncAddr, Val};
 use crate::trap::TrapCode;
+use crate::values::{FuncAddr, Val};
 use crate::{Trap, TrapFrame, TrapKind};
 
 /// Runs the handler chain from `ip` until a handler leaves it.
@@ -77,27 +77,39 @@ pub(crate) fn run(store: &mut Store, func: FuncAddr, args: &[Val]) -> Result<Vec
         exit: Exit::None,
         exit_ip: std::ptr::null(),
         exit_fp: base,
+        fuel: store.fuel,
     };
     load_instance(&mut cx, store, instance);
     // SAFETY: the body belongs to a live module; the stack is large enough (checked on entry).
     let result = unsafe { drive(&mut cx, store, body, base) };
     store.frames = std::mem::take(&mut cx.frames);
+    store.fuel = cx.fuel;
     result
 }
 
 /// Enters `body` from the host with its arguments at `fp`, runs until it returns.
-unsafe fn drive(cx: &mut Cx, store: *mut Store, body: *const FuncBody, fp: *mut u64) -> Result<Vec<u64>, Trap> {
+unsafe fn drive(
+    cx: &mut Cx,
+    store: *mut Store,
+    body: *const FuncBody,
+    fp: *mut u64,
+) -> Result<Vec<u64>, Trap> {
     unsafe {
         let body = &*body;
         let instance = cx.instance;
         // A pseudo call from the host: `enter` checks limits and pushes the entry frame.
-        let (mut ip, mut fp) = match handlers::enter(std::ptr::null(), fp, cx, body, 0, FrameKind::Entry) {
-            Ok(new_fp) => {
-                cx.frames.last_mut().unwrap_unchecked().instance = instance;
-                (body.code.as_ptr(), new_fp)
-            }
-            Err(_) => return Err(Trap::new(TrapKind::CallStackExhausted { limit: cx.max_frames })),
-        };
+        let (mut ip, mut fp) =
+            match handlers::enter(std::ptr::null(), fp, cx, body, 0, FrameKind::Entry) {
+                Ok(new_fp) => {
+                    cx.frames.last_mut().unwrap_unchecked().instance = instance;
+                    (body.code.as_ptr(), new_fp)
+                }
+                Err(_) => {
+                    return Err(Trap::new(TrapKind::CallStackExhausted {
+                        limit: cx.max_frames,
+                    }));
+                }
+            };
         loop {
             execute(ip, fp, cx);
             match std::mem::replace(&mut cx.exit, Exit::None) {
@@ -106,7 +118,8 @@ unsafe fn drive(cx: &mut Cx, store: *mut Store, body: *const FuncBody, fp: *mut 
                     let frame = cx.frames.pop().unwrap_unchecked();
                     if frame.kind == FrameKind::Entry {
                         let body = &*frame.func;
-                        let results = std::slice::from_raw_parts(cx.exit_fp, body.num_results as usize);
+                        let results =
+                            std::slice::from_raw_parts(cx.exit_fp, body.num_results as usize);
                         return Ok(results.to_vec());
                     }
                     // Back from another instance.
@@ -132,9 +145,16 @@ unsafe fn drive(cx: &mut Cx, store: *mut Store, body: *const FuncBody, fp: *mut 
                                 .enumerate()
                                 .map(|(i, t)| Val::from_cell(*t, *args_ptr.add(i)))
                                 .collect();
-                            let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
-                            let outcome =
-                                f(&mut Caller { store: &mut *store, instance: Some(cx.instance) }, &args, &mut results);
+                            let mut results: Vec<Val> =
+                                ty.results.iter().map(|t| Val::default_for(*t)).collect();
+                            let outcome = f(
+                                &mut Caller {
+                                    store: &mut *store,
+                                    instance: Some(cx.instance),
+                                },
+                                &args,
+                                &mut results,
+                            );
                             load_instance(cx, &mut *store, cx.instance);
                             if let Err(mut trap) = outcome {
                                 cx.exit_ip = call_ip;
@@ -149,11 +169,23 @@ unsafe fn drive(cx: &mut Cx, store: *mut Store, body: *const FuncBody, fp: *mut 
                             ip = call_ip.add(1);
                             fp = caller_fp;
                         }
-                        FuncInst::Wasm { instance: callee_instance, body, .. } => {
+                        FuncInst::Wasm {
+                            instance: callee_instance,
+                            body,
+                            ..
+                        } => {
                             let (callee_instance, body) = (*callee_instance, &**body);
-                            match handlers::enter(call_ip, caller_fp, cx, body, base, FrameKind::CrossInstance) {
+                            match handlers::enter(
+                                call_ip,
+                                caller_fp,
+                                cx,
+                                body,
+                                base,
+                                FrameKind::CrossInstance,
+                            ) {
                                 Ok(new_fp) => {
-                                    cx.frames.last_mut().unwrap_unchecked().instance = callee_instance;
+                                    cx.frames.last_mut().unwrap_unchecked().instance =
+                                        callee_instance;
                                     load_instance(cx, &mut *store, callee_instance);
                                     ip = body.code.as_ptr();
                                     fp = new_fp;
@@ -161,7 +193,9 @@ unsafe fn drive(cx: &mut Cx, store: *mut Store, body: *const FuncBody, fp: *mut 
                                 Err(_) => {
                                     let kind = match std::mem::replace(&mut cx.exit, Exit::None) {
                                         Exit::Trap(code) => code.kind(cx.max_frames),
-                                        _ => TrapKind::CallStackExhausted { limit: cx.max_frames },
+                                        _ => TrapKind::CallStackExhausted {
+                                            limit: cx.max_frames,
+                                        },
                                     };
                                     return Err(trap_with_frames(cx, &*store, kind));
                                 }
@@ -226,7 +260,11 @@ pub(crate) mod cold {
 
     fn range(start: u64, len: u64, size: usize) -> Option<std::ops::Range<usize>> {
         let end = start.checked_add(len)?;
-        if end > size as u64 { None } else { Some(start as usize..end as usize) }
+        if end > size as u64 {
+            None
+        } else {
+            Some(start as usize..end as usize)
+        }
     }
 
     fn memory(cx: &mut Cx) -> &mut crate::store::MemInst {
@@ -260,7 +298,13 @@ pub(crate) mod cold {
     }
 
     pub(crate) unsafe fn memory_fill(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
-        let (d, v, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u8, get(fp, op.a, 2) as u32) };
+        let (d, v, n) = unsafe {
+            (
+                get(fp, op.a, 0) as u32,
+                get(fp, op.a, 1) as u8,
+                get(fp, op.a, 2) as u32,
+            )
+        };
         let mem = &mut memory(cx).data;
         let r = range(d as u64, n as u64, mem.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         mem[r].fill(v);
@@ -268,7 +312,13 @@ pub(crate) mod cold {
     }
 
     pub(crate) unsafe fn memory_copy(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
-        let (d, s, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u32, get(fp, op.a, 2) as u32) };
+        let (d, s, n) = unsafe {
+            (
+                get(fp, op.a, 0) as u32,
+                get(fp, op.a, 1) as u32,
+                get(fp, op.a, 2) as u32,
+            )
+        };
         let mem = &mut memory(cx).data;
         let src = range(s as u64, n as u64, mem.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         range(d as u64, n as u64, mem.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
@@ -277,12 +327,21 @@ pub(crate) mod cold {
     }
 
     pub(crate) unsafe fn memory_init(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
-        let (d, s, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u32, get(fp, op.a, 2) as u32) };
+        let (d, s, n) = unsafe {
+            (
+                get(fp, op.a, 0) as u32,
+                get(fp, op.a, 1) as u32,
+                get(fp, op.a, 2) as u32,
+            )
+        };
         let instance = cx.instance as usize;
         let st = store(cx);
         let inst = &st.instances[instance];
-        let seg: &[u8] =
-            if inst.datas_dropped[op.b as usize] { &[] } else { &inst.module.datas[op.b as usize].bytes };
+        let seg: &[u8] = if inst.datas_dropped[op.b as usize] {
+            &[]
+        } else {
+            &inst.module.datas[op.b as usize].bytes
+        };
         let mem = &mut st.memories[inst.memories[0] as usize].data;
         let src = range(s as u64, n as u64, seg.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         let dst = range(d as u64, n as u64, mem.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
@@ -298,14 +357,20 @@ pub(crate) mod cold {
 
     pub(crate) unsafe fn table_get(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
         let i = unsafe { get(fp, op.a, 0) } as u32 as usize;
-        let v = *table(cx, op.b).elems.get(i).ok_or(TrapCode::TableOutOfBounds)?;
+        let v = *table(cx, op.b)
+            .elems
+            .get(i)
+            .ok_or(TrapCode::TableOutOfBounds)?;
         unsafe { set(fp, op.a, v) };
         Ok(())
     }
 
     pub(crate) unsafe fn table_set(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
         let (i, v) = unsafe { (get(fp, op.a, 0) as u32 as usize, get(fp, op.a, 1)) };
-        *table(cx, op.b).elems.get_mut(i).ok_or(TrapCode::TableOutOfBounds)? = v;
+        *table(cx, op.b)
+            .elems
+            .get_mut(i)
+            .ok_or(TrapCode::TableOutOfBounds)? = v;
         Ok(())
     }
 
@@ -332,7 +397,13 @@ pub(crate) mod cold {
     }
 
     pub(crate) unsafe fn table_fill(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
-        let (i, v, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1), get(fp, op.a, 2) as u32) };
+        let (i, v, n) = unsafe {
+            (
+                get(fp, op.a, 0) as u32,
+                get(fp, op.a, 1),
+                get(fp, op.a, 2) as u32,
+            )
+        };
         let t = table(cx, op.b);
         let r = range(i as u64, n as u64, t.elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
         t.elems[r].fill(v);
@@ -340,7 +411,13 @@ pub(crate) mod cold {
     }
 
     pub(crate) unsafe fn table_copy(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
-        let (d, s, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u32, get(fp, op.a, 2) as u32) };
+        let (d, s, n) = unsafe {
+            (
+                get(fp, op.a, 0) as u32,
+                get(fp, op.a, 1) as u32,
+                get(fp, op.a, 2) as u32,
+            )
+        };
         let src_items: Vec<u64> = {
             let t = table(cx, op.c as u32);
             let r = range(s as u64, n as u64, t.elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
@@ -353,7 +430,13 @@ pub(crate) mod cold {
     }
 
     pub(crate) unsafe fn table_init(cx: &mut Cx, op: &Op, fp: *mut u64) -> R {
-        let (d, s, n) = unsafe { (get(fp, op.a, 0) as u32, get(fp, op.a, 1) as u32, get(fp, op.a, 2) as u32) };
+        let (d, s, n) = unsafe {
+            (
+                get(fp, op.a, 0) as u32,
+                get(fp, op.a, 1) as u32,
+                get(fp, op.a, 2) as u32,
+            )
+        };
         let instance = cx.instance as usize;
         let seg = store(cx).instances[instance].elems[op.c as usize].clone();
         let src = range(s as u64, n as u64, seg.len()).ok_or(TrapCode::TableOutOfBounds)?;
@@ -386,16 +469,20 @@ pub(crate) mod cold {
         index: u32,
     ) -> Result<Result<*const FuncBody, FuncAddr>, TrapCode> {
         let instance = cx.instance;
-        let elem = *table(cx, table_index).elems.get(index as usize).ok_or(TrapCode::UndefinedElement)?;
+        let elem = *table(cx, table_index)
+            .elems
+            .get(index as usize)
+            .ok_or(TrapCode::UndefinedElement)?;
         let addr = elem.checked_sub(1).ok_or(TrapCode::UninitializedElement)?;
         let func = &store(cx).funcs[addr as usize];
         if func.type_id() != type_id {
             return Err(TrapCode::BadSignature);
         }
         match *func {
-            FuncInst::Wasm { instance: i, body, .. } if i == instance => Ok(Ok(body)),
+            FuncInst::Wasm {
+                instance: i, body, ..
+            } if i == instance => Ok(Ok(body)),
             _ => Ok(Err(FuncAddr(addr as u32))),
         }
     }
 }
-

@@ -33,10 +33,18 @@ unsafe fn slot(fp: *mut u64, i: u32) -> *mut u64 {
 /// The op every exit from the handler chain goes through: its handler returns a null `ip`.
 /// Exits are tail calls like any dispatch, so a handler never needs a native stack frame for
 /// its slow path (which would keep the optimizer from turning its dispatch into a jump).
-static EXIT: Op = Op { h: exit, a: 0, b: 0, c: 0 };
+static EXIT: Op = Op {
+    h: exit,
+    a: 0,
+    b: 0,
+    c: 0,
+};
 
 unsafe fn exit(_ip: *const Op, fp: *mut u64, _cx: &mut Cx) -> Next {
-    Next { ip: std::ptr::null(), fp }
+    Next {
+        ip: std::ptr::null(),
+        fp,
+    }
 }
 
 /// Leaves the handler chain with a trap at `ip`.
@@ -53,8 +61,17 @@ pub(crate) unsafe fn trap(ip: *const Op, fp: *mut u64, cx: &mut Cx, code: TrapKi
 
 /// Leaves the handler chain to have the driver call `addr` with the arguments at slot `base`.
 #[inline(always)]
-pub(crate) unsafe fn leave_call(ip: *const Op, fp: *mut u64, cx: &mut Cx, addr: u32, base: u32) -> Next {
-    cx.exit = Exit::Call { addr: FuncAddr(addr), base };
+pub(crate) unsafe fn leave_call(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: &mut Cx,
+    addr: u32,
+    base: u32,
+) -> Next {
+    cx.exit = Exit::Call {
+        addr: FuncAddr(addr),
+        base,
+    };
     cx.exit_ip = ip;
     cx.exit_fp = fp;
     #[allow(unused_unsafe)]
@@ -364,6 +381,17 @@ unsafe fn move_values(fp: *mut u64, dst: u32, src: u32, count: u64) {
     unsafe { std::ptr::copy(slot(fp, src), slot(fp, dst), count as usize) }
 }
 
+/// Consumes one unit of fuel (only in code translated with [`crate::Config::fuel`]).
+pub(crate) unsafe fn fuel(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+    unsafe {
+        if cx.fuel == 0 {
+            return trap(ip, fp, cx, TrapKind::OutOfFuel);
+        }
+        cx.fuel -= 1;
+        next!(ip.add(1), fp, cx)
+    }
+}
+
 pub(crate) unsafe fn unreachable(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe { trap(ip, fp, cx, TrapKind::Unreachable) }
 }
@@ -460,8 +488,7 @@ pub(crate) unsafe fn enter(
 ) -> Result<*mut u64, Next> {
     unsafe {
         let new_fp = slot(fp, base);
-        if cx.frames.len() >= cx.max_frames
-            || new_fp.add(callee.frame_size as usize) > cx.stack_end
+        if cx.frames.len() >= cx.max_frames || new_fp.add(callee.frame_size as usize) > cx.stack_end
         {
             return Err(trap(ip, fp, cx, TrapKind::CallStackExhausted));
         }

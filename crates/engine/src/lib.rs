@@ -15,20 +15,21 @@
 //! ```
 
 mod code;
-mod handlers;
-mod numeric;
 mod error;
 mod exec;
+mod handlers;
 mod module;
+mod numeric;
 mod store;
 mod translate;
 mod trap;
 mod values;
 
 pub use error::{Error, Result};
-pub use module::{ExternType, Module};
+pub use module::{Config, ExternType, Module};
 pub use store::{
-    Caller, DEFAULT_MAX_CALL_DEPTH, DEFAULT_STACK_SLOTS, Extern, GlobalAddr, InstanceId, Linker, MemAddr, Store, TableAddr,
+    Caller, DEFAULT_MAX_CALL_DEPTH, DEFAULT_STACK_SLOTS, Extern, GlobalAddr, InstanceId, Linker,
+    MemAddr, Store, TableAddr,
 };
 pub use trap::{Trap, TrapFrame, TrapKind};
 pub use values::{FuncAddr, FuncType, Val, ValType};
@@ -38,3 +39,6 @@ pub type HostFn = dyn Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap
 
 /// Wasm page size in bytes.
 pub const PAGE_SIZE: usize = 65536;
+
+#[doc(hidden)]
+pub mod fuzzing;

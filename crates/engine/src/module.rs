@@ -21,18 +21,41 @@ pub(crate) fn features() -> WasmFeatures {
 /// Canonical, engine-wide id of a function type, so `call_indirect` compares one integer.
 pub(crate) fn canonical_type_id(ty: &FuncType) -> u32 {
     static TYPES: OnceLock<Mutex<HashMap<FuncType, u32>>> = OnceLock::new();
-    let mut types = TYPES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut types = TYPES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let next = types.len() as u32;
     *types.entry(ty.clone()).or_insert(next)
+}
+
+/// Translation options.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Count fuel at every function entry and loop iteration (see [`Store::set_fuel`]), so that
+    /// runaway programs stop. Off by default: code without it has no such checks.
+    ///
+    /// [`Store::set_fuel`]: crate::Store::set_fuel
+    pub fuel: bool,
 }
 
 /// The type of an import or export.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExternType {
     Func(FuncType),
-    Table { elem: ValType, min: u64, max: Option<u64> },
-    Memory { min: u64, max: Option<u64> },
-    Global { ty: ValType, mutable: bool },
+    Table {
+        elem: ValType,
+        min: u64,
+        max: Option<u64>,
+    },
+    Memory {
+        min: u64,
+        max: Option<u64>,
+    },
+    Global {
+        ty: ValType,
+        mutable: bool,
+    },
 }
 
 /// A constant expression (global initializers, segment offsets, element items).
@@ -131,7 +154,9 @@ pub struct Module {
 
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Module").field("name", &self.inner.name).finish_non_exhaustive()
+        f.debug_struct("Module")
+            .field("name", &self.inner.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -155,26 +180,47 @@ fn read_const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             Operator::I64Sub => ConstOp::I64Sub,
             Operator::I64Mul => ConstOp::I64Mul,
             Operator::End => break,
-            other => return Err(Error::Unsupported(format!("constant expression operator {other:?}"))),
+            other => {
+                return Err(Error::Unsupported(format!(
+                    "constant expression operator {other:?}"
+                )));
+            }
         });
     }
     Ok(ops)
 }
 
 fn ref_type(ty: wasmparser::RefType) -> ValType {
-    if ty.is_func_ref() { ValType::FuncRef } else { ValType::ExternRef }
+    if ty.is_func_ref() {
+        ValType::FuncRef
+    } else {
+        ValType::ExternRef
+    }
 }
 
 fn func_type(ty: &wasmparser::FuncType) -> FuncType {
     FuncType {
-        params: ty.params().iter().map(|t| ValType::from_wasmparser(*t)).collect(),
-        results: ty.results().iter().map(|t| ValType::from_wasmparser(*t)).collect(),
+        params: ty
+            .params()
+            .iter()
+            .map(|t| ValType::from_wasmparser(*t))
+            .collect(),
+        results: ty
+            .results()
+            .iter()
+            .map(|t| ValType::from_wasmparser(*t))
+            .collect(),
     }
 }
 
 impl Module {
     /// Decodes, validates and translates `bytes`.
     pub fn new(bytes: impl Into<Vec<u8>>) -> Result<Module> {
+        Module::with_config(bytes, &Config::default())
+    }
+
+    /// Like [`Module::new`], with translation options.
+    pub fn with_config(bytes: impl Into<Vec<u8>>, config: &Config) -> Result<Module> {
         let bytes = bytes.into();
         let mut m = ModuleInner::default();
         let mut validator = Validator::new_with_features(features());
@@ -183,10 +229,8 @@ impl Module {
             let payload = payload?;
             let valid = validator.payload(&payload)?;
             match payload {
-                Payload::Version { encoding, .. } => {
-                    if encoding != wasmparser::Encoding::Module {
-                        return Err(Error::Unsupported("components".into()));
-                    }
+                Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
+                    return Err(Error::Unsupported("components".into()));
                 }
                 Payload::TypeSection(reader) => {
                     for group in reader {
@@ -211,18 +255,28 @@ impl Module {
                                 let t = (ref_type(t.element_type), t.initial, t.maximum);
                                 m.tables.push(t);
                                 m.num_imported_tables += 1;
-                                ExternType::Table { elem: t.0, min: t.1, max: t.2 }
+                                ExternType::Table {
+                                    elem: t.0,
+                                    min: t.1,
+                                    max: t.2,
+                                }
                             }
                             TypeRef::Memory(t) => {
                                 m.memories.push((t.initial, t.maximum));
                                 m.num_imported_memories += 1;
-                                ExternType::Memory { min: t.initial, max: t.maximum }
+                                ExternType::Memory {
+                                    min: t.initial,
+                                    max: t.maximum,
+                                }
                             }
                             TypeRef::Global(t) => {
                                 let ty = ValType::from_wasmparser(t.content_type);
                                 m.globals.push((ty, t.mutable));
                                 m.num_imported_globals += 1;
-                                ExternType::Global { ty, mutable: t.mutable }
+                                ExternType::Global {
+                                    ty,
+                                    mutable: t.mutable,
+                                }
                             }
                             _ => return Err(Error::Unsupported("tag imports".into())),
                         };
@@ -242,7 +296,8 @@ impl Module {
                     for table in reader {
                         let table = table?;
                         let t = table.ty;
-                        m.tables.push((ref_type(t.element_type), t.initial, t.maximum));
+                        m.tables
+                            .push((ref_type(t.element_type), t.initial, t.maximum));
                         m.table_inits.push(match table.init {
                             wasmparser::TableInit::RefNull => None,
                             wasmparser::TableInit::Expr(e) => Some(read_const_expr(&e)?),
@@ -251,7 +306,10 @@ impl Module {
                 }
                 Payload::MemorySection(reader) => {
                     let range = reader.range();
-                    check_memory_limits(&bytes[range.start as usize..range.end as usize], range.start)?;
+                    check_memory_limits(
+                        &bytes[range.start as usize..range.end as usize],
+                        range.start,
+                    )?;
                     for mem in reader {
                         let mem = mem?;
                         m.memories.push((mem.initial, mem.maximum));
@@ -260,7 +318,10 @@ impl Module {
                 Payload::GlobalSection(reader) => {
                     for global in reader {
                         let global = global?;
-                        m.globals.push((ValType::from_wasmparser(global.ty.content_type), global.ty.mutable));
+                        m.globals.push((
+                            ValType::from_wasmparser(global.ty.content_type),
+                            global.ty.mutable,
+                        ));
                         m.global_inits.push(read_const_expr(&global.init_expr)?);
                     }
                 }
@@ -272,9 +333,12 @@ impl Module {
                             ExternalKind::Table => ExportKind::Table,
                             ExternalKind::Memory => ExportKind::Memory,
                             ExternalKind::Global => ExportKind::Global,
-                            ExternalKind::Tag => return Err(Error::Unsupported("tag exports".into())),
+                            ExternalKind::Tag => {
+                                return Err(Error::Unsupported("tag exports".into()));
+                            }
                         };
-                        m.exports.push((export.name.to_string(), kind, export.index));
+                        m.exports
+                            .push((export.name.to_string(), kind, export.index));
                     }
                 }
                 Payload::StartSection { func, .. } => m.start = Some(func),
@@ -284,7 +348,10 @@ impl Module {
                         let mode = match elem.kind {
                             ElementKind::Passive => SegmentMode::Passive,
                             ElementKind::Declared => SegmentMode::Declared,
-                            ElementKind::Active { table_index, offset_expr } => SegmentMode::Active {
+                            ElementKind::Active {
+                                table_index,
+                                offset_expr,
+                            } => SegmentMode::Active {
                                 index: table_index.unwrap_or(0),
                                 offset: read_const_expr(&offset_expr)?,
                             },
@@ -310,12 +377,18 @@ impl Module {
                         let data = data?;
                         let mode = match data.kind {
                             DataKind::Passive => SegmentMode::Passive,
-                            DataKind::Active { memory_index, offset_expr } => SegmentMode::Active {
+                            DataKind::Active {
+                                memory_index,
+                                offset_expr,
+                            } => SegmentMode::Active {
                                 index: memory_index,
                                 offset: read_const_expr(&offset_expr)?,
                             },
                         };
-                        m.datas.push(DataSegment { mode, bytes: data.data.to_vec() });
+                        m.datas.push(DataSegment {
+                            mode,
+                            bytes: data.data.to_vec(),
+                        });
                     }
                 }
                 Payload::CodeSectionEntry(body) => {
@@ -338,7 +411,8 @@ impl Module {
         let mut allocs = wasmparser::FuncValidatorAllocations::default();
         for (to_validate, body) in pending {
             let mut func_validator = to_validate.into_validator(allocs);
-            let (translated, body_calls) = translate::translate(&m, &type_ids, &body, &mut func_validator)?;
+            let (translated, body_calls) =
+                translate::translate(&m, &type_ids, &body, &mut func_validator, config)?;
             bodies.push(translated);
             calls.push(body_calls);
             allocs = func_validator.into_allocations();
@@ -362,12 +436,40 @@ impl Module {
 
     /// Imports as (module, name, type), in order.
     pub fn imports(&self) -> impl Iterator<Item = (&str, &str, &ExternType)> {
-        self.inner.imports.iter().map(|i| (i.module.as_str(), i.name.as_str(), &i.ty))
+        self.inner
+            .imports
+            .iter()
+            .map(|i| (i.module.as_str(), i.name.as_str(), &i.ty))
     }
 
     /// Names of the exports, in order.
     pub fn export_names(&self) -> impl Iterator<Item = &str> {
         self.inner.exports.iter().map(|e| e.0.as_str())
+    }
+
+    /// The D-code map of a defined function: for each op, the module-relative offset of the
+    /// wasm instruction it starts and the operand-stack height before it. `None` for imported or
+    /// unknown functions.
+    pub fn instruction_map(&self, func_index: u32) -> Option<Vec<(u32, u32)>> {
+        let body = self.body(func_index)?;
+        Some(
+            body.offsets
+                .iter()
+                .copied()
+                .zip(body.heights.iter().copied())
+                .collect(),
+        )
+    }
+
+    /// Types of the locals of a defined function, parameters first.
+    pub fn local_types(&self, func_index: u32) -> Option<&[ValType]> {
+        Some(&self.body(func_index)?.local_types)
+    }
+
+    fn body(&self, func_index: u32) -> Option<&FuncBody> {
+        self.inner
+            .bodies
+            .get(func_index.checked_sub(self.inner.num_imported_funcs)? as usize)
     }
 
     /// Name of function `func_index` from the name section.

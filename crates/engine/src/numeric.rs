@@ -2,7 +2,9 @@
 
 use crate::trap::TrapCode as TrapKind;
 
-pub(crate) trait Float: Copy + PartialEq + PartialOrd + std::ops::Add<Output = Self> {
+pub(crate) trait Float:
+    Copy + PartialEq + PartialOrd + std::ops::Add<Output = Self>
+{
     fn is_nan(self) -> bool;
     fn is_sign_negative(self) -> bool;
 }
@@ -58,7 +60,11 @@ pub(crate) fn trunc(x: f64, lo: f64, hi: f64) -> Result<f64, TrapKind> {
         return Err(TrapKind::InvalidConversionToInteger);
     }
     let t = x.trunc();
-    if t >= lo && t < hi { Ok(t) } else { Err(TrapKind::IntegerOverflow) }
+    if t >= lo && t < hi {
+        Ok(t)
+    } else {
+        Err(TrapKind::IntegerOverflow)
+    }
 }
 
 #[inline(always)]

@@ -41,19 +41,40 @@ pub enum Extern {
 
 impl Extern {
     pub fn into_func(self) -> Option<FuncAddr> {
-        if let Extern::Func(f) = self { Some(f) } else { None }
+        if let Extern::Func(f) = self {
+            Some(f)
+        } else {
+            None
+        }
     }
     pub fn into_global(self) -> Option<GlobalAddr> {
-        if let Extern::Global(g) = self { Some(g) } else { None }
+        if let Extern::Global(g) = self {
+            Some(g)
+        } else {
+            None
+        }
     }
     pub fn into_memory(self) -> Option<MemAddr> {
-        if let Extern::Memory(m) = self { Some(m) } else { None }
+        if let Extern::Memory(m) = self {
+            Some(m)
+        } else {
+            None
+        }
     }
 }
 
 pub(crate) enum FuncInst {
-    Wasm { instance: u32, module: Arc<ModuleInner>, body: *const FuncBody, type_id: u32 },
-    Host { ty: FuncType, type_id: u32, f: Rc<HostFn> },
+    Wasm {
+        instance: u32,
+        module: Arc<ModuleInner>,
+        body: *const FuncBody,
+        type_id: u32,
+    },
+    Host {
+        ty: FuncType,
+        type_id: u32,
+        f: Rc<HostFn>,
+    },
 }
 
 impl FuncInst {
@@ -120,12 +141,15 @@ pub struct Store {
     pub(crate) funcs: Vec<FuncInst>,
     pub(crate) tables: Vec<TableInst>,
     pub(crate) memories: Vec<MemInst>,
+    /// Boxed: instances keep pointers to the values, which must not move when globals are added.
+    #[allow(clippy::vec_box)]
     pub(crate) globals: Vec<Box<GlobalInst>>,
     pub(crate) instances: Vec<Instance>,
     pub(crate) stack: Vec<u64>,
     pub(crate) frames: Vec<Frame>,
     pub(crate) max_frames: usize,
     pub(crate) stack_slots: usize,
+    pub(crate) fuel: u64,
 }
 
 impl Default for Store {
@@ -160,6 +184,7 @@ impl Store {
             frames: Vec::new(),
             max_frames: DEFAULT_MAX_CALL_DEPTH,
             stack_slots: DEFAULT_STACK_SLOTS,
+            fuel: u64::MAX,
         }
     }
 
@@ -170,6 +195,18 @@ impl Store {
 
     pub fn max_call_depth(&self) -> usize {
         self.max_frames
+    }
+
+    /// Sets the fuel for code translated with [`Config::fuel`](crate::Config): one unit per
+    /// function entry and loop iteration; at zero, execution traps with
+    /// [`TrapKind::OutOfFuel`].
+    pub fn set_fuel(&mut self, fuel: u64) {
+        self.fuel = fuel;
+    }
+
+    /// Fuel left.
+    pub fn fuel(&self) -> u64 {
+        self.fuel
     }
 
     /// Creates a host function outside any linker.
@@ -189,13 +226,21 @@ impl Store {
 
     /// Creates a global.
     pub fn alloc_global(&mut self, value: Val, mutable: bool) -> GlobalAddr {
-        self.globals.push(Box::new(GlobalInst { value: value.to_cell(), ty: value.ty(), mutable }));
+        self.globals.push(Box::new(GlobalInst {
+            value: value.to_cell(),
+            ty: value.ty(),
+            mutable,
+        }));
         GlobalAddr(self.globals.len() as u32 - 1)
     }
 
     /// Creates a table of `min` null references.
     pub fn alloc_table(&mut self, ty: ValType, min: u32, max: Option<u32>) -> TableAddr {
-        self.tables.push(TableInst { elems: vec![0; min as usize], ty, max: max.map(u64::from) });
+        self.tables.push(TableInst {
+            elems: vec![0; min as usize],
+            ty,
+            max: max.map(u64::from),
+        });
         TableAddr(self.tables.len() as u32 - 1)
     }
 
@@ -211,9 +256,14 @@ impl Store {
             .checked_mul(PAGE_SIZE)
             .filter(|_| min <= limit)
             .ok_or_else(|| Error::Link(format!("memory of {min} pages is too large")))?;
-        data.try_reserve_exact(bytes).map_err(|_| Error::Link(format!("cannot allocate {min} pages")))?;
+        data.try_reserve_exact(bytes)
+            .map_err(|_| Error::Link(format!("cannot allocate {min} pages")))?;
         data.resize(bytes, 0);
-        self.memories.push(MemInst { data, max_pages: max.unwrap_or(limit).min(limit), declared_max: max });
+        self.memories.push(MemInst {
+            data,
+            max_pages: max.unwrap_or(limit).min(limit),
+            declared_max: max,
+        });
         Ok(MemAddr(self.memories.len() as u32 - 1))
     }
 
@@ -232,9 +282,10 @@ impl Store {
     pub fn func_name(&self, func: FuncAddr) -> Option<&str> {
         match &self.funcs[func.0 as usize] {
             // SAFETY: bodies live as long as their module.
-            FuncInst::Wasm { module, body, .. } => {
-                module.func_names.get(&unsafe { (**body).func_index }).map(String::as_str)
-            }
+            FuncInst::Wasm { module, body, .. } => module
+                .func_names
+                .get(&unsafe { (**body).func_index })
+                .map(String::as_str),
             FuncInst::Host { .. } => None,
         }
     }
@@ -259,7 +310,9 @@ impl Store {
 
     /// The module an instance was created from.
     pub fn instance_module(&self, instance: InstanceId) -> Module {
-        Module { inner: self.instances[instance.0 as usize].module.clone() }
+        Module {
+            inner: self.instances[instance.0 as usize].module.clone(),
+        }
     }
 
     /// Looks up an export of an instance.
@@ -290,15 +343,25 @@ impl Store {
             Extern::Func(f) => ExternType::Func(self.func_type(f)),
             Extern::Table(t) => {
                 let t = &self.tables[t.0 as usize];
-                ExternType::Table { elem: t.ty, min: t.elems.len() as u64, max: t.max }
+                ExternType::Table {
+                    elem: t.ty,
+                    min: t.elems.len() as u64,
+                    max: t.max,
+                }
             }
             Extern::Memory(m) => {
                 let m = &self.memories[m.0 as usize];
-                ExternType::Memory { min: m.pages(), max: m.declared_max }
+                ExternType::Memory {
+                    min: m.pages(),
+                    max: m.declared_max,
+                }
             }
             Extern::Global(g) => {
                 let g = &self.globals[g.0 as usize];
-                ExternType::Global { ty: g.ty, mutable: g.mutable }
+                ExternType::Global {
+                    ty: g.ty,
+                    mutable: g.mutable,
+                }
             }
         }
     }
@@ -331,7 +394,11 @@ impl Store {
     pub fn instantiate(&mut self, module: &Module, imports: &[Extern]) -> Result<InstanceId> {
         let m = &module.inner;
         if imports.len() != m.imports.len() {
-            return Err(Error::Link(format!("expected {} imports, got {}", m.imports.len(), imports.len())));
+            return Err(Error::Link(format!(
+                "expected {} imports, got {}",
+                m.imports.len(),
+                imports.len()
+            )));
         }
         let id = self.instances.len() as u32;
         let mut inst = Instance {
@@ -360,7 +427,12 @@ impl Store {
             }
         }
         for body in m.bodies.iter() {
-            self.funcs.push(FuncInst::Wasm { instance: id, module: m.clone(), body, type_id: body.type_id });
+            self.funcs.push(FuncInst::Wasm {
+                instance: id,
+                module: m.clone(),
+                body,
+                type_id: body.type_id,
+            });
             inst.funcs.push(FuncAddr(self.funcs.len() as u32 - 1));
         }
         for &(min, max) in &m.memories[m.num_imported_memories as usize..] {
@@ -370,23 +442,41 @@ impl Store {
         for (i, init) in m.global_inits.iter().enumerate() {
             let (ty, mutable) = m.globals[m.num_imported_globals as usize + i];
             let value = self.eval_const(&inst, init);
-            self.globals.push(Box::new(GlobalInst { value, ty, mutable }));
+            self.globals
+                .push(Box::new(GlobalInst { value, ty, mutable }));
             inst.globals.push(self.globals.len() as u32 - 1);
         }
-        for (i, &(ty, min, max)) in m.tables[m.num_imported_tables as usize..].iter().enumerate() {
-            let init = m.table_inits[i].as_ref().map_or(0, |e| self.eval_const(&inst, e));
+        for (i, &(ty, min, max)) in m.tables[m.num_imported_tables as usize..]
+            .iter()
+            .enumerate()
+        {
+            let init = m.table_inits[i]
+                .as_ref()
+                .map_or(0, |e| self.eval_const(&inst, e));
             if min > 10_000_000 {
                 return Err(Error::Link(format!("table of {min} elements is too large")));
             }
-            self.tables.push(TableInst { elems: vec![init; min as usize], ty, max });
+            self.tables.push(TableInst {
+                elems: vec![init; min as usize],
+                ty,
+                max,
+            });
             inst.tables.push(self.tables.len() as u32 - 1);
         }
-        inst.global_ptrs =
-            inst.globals.iter().map(|&g| &mut self.globals[g as usize].value as *mut u64).collect();
+        inst.global_ptrs = inst
+            .globals
+            .iter()
+            .map(|&g| &mut self.globals[g as usize].value as *mut u64)
+            .collect();
         inst.elems = m
             .elems
             .iter()
-            .map(|seg| seg.items.iter().map(|e| self.eval_const(&inst, e)).collect())
+            .map(|seg| {
+                seg.items
+                    .iter()
+                    .map(|e| self.eval_const(&inst, e))
+                    .collect()
+            })
             .collect();
         self.instances.push(inst);
 
@@ -400,7 +490,10 @@ impl Store {
                     let table = inst.tables[*index as usize] as usize;
                     let items = inst.elems[i].clone();
                     let elems = &mut self.tables[table].elems;
-                    if offset.checked_add(items.len()).is_none_or(|end| end > elems.len()) {
+                    if offset
+                        .checked_add(items.len())
+                        .is_none_or(|end| end > elems.len())
+                    {
                         return Err(Error::Instantiate(TrapKind::TableOutOfBounds.into()));
                     }
                     elems[offset..offset + items.len()].copy_from_slice(&items);
@@ -415,7 +508,10 @@ impl Store {
             if let SegmentMode::Active { index, offset } = &seg.mode {
                 let offset = self.eval_const(inst, offset) as u32 as usize;
                 let mem = &mut self.memories[inst.memories[*index as usize] as usize].data;
-                if offset.checked_add(seg.bytes.len()).is_none_or(|end| end > mem.len()) {
+                if offset
+                    .checked_add(seg.bytes.len())
+                    .is_none_or(|end| end > mem.len())
+                {
                     return Err(Error::Instantiate(TrapKind::MemoryOutOfBounds.into()));
                 }
                 mem[offset..offset + seg.bytes.len()].copy_from_slice(&seg.bytes);
@@ -431,24 +527,42 @@ impl Store {
 
     /// Calls `func` with `args`; returns its results or the trap.
     pub fn invoke(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        let ty = self.funcs.get(func.0 as usize).map(|_| self.func_type(func));
+        let ty = self
+            .funcs
+            .get(func.0 as usize)
+            .map(|_| self.func_type(func));
         let Some(ty) = ty else {
             return Err(Trap::host(format!("no function {}", func.0)));
         };
         if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t) {
             return Err(Trap::host(format!(
                 "wrong arguments for a function of type {ty}: ({})",
-                args.iter().map(|a| a.ty().to_string()).collect::<Vec<_>>().join(", ")
+                args.iter()
+                    .map(|a| a.ty().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         if let FuncInst::Host { f, .. } = &self.funcs[func.0 as usize] {
             let f = f.clone();
             let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
-            f(&mut Caller { store: self, instance: None }, args, &mut results)?;
+            f(
+                &mut Caller {
+                    store: self,
+                    instance: None,
+                },
+                args,
+                &mut results,
+            )?;
             return Ok(results);
         }
         let cells = crate::exec::run(self, func, args)?;
-        Ok(ty.results.iter().zip(cells).map(|(t, c)| Val::from_cell(*t, c)).collect())
+        Ok(ty
+            .results
+            .iter()
+            .zip(cells)
+            .map(|(t, c)| Val::from_cell(*t, c))
+            .collect())
     }
 }
 
@@ -463,13 +577,20 @@ fn limits_match(min: u64, max: Option<u64>, actual_min: u64, actual_max: Option<
 fn import_matches(expected: &ExternType, actual: &ExternType) -> bool {
     match (expected, actual) {
         (ExternType::Func(a), ExternType::Func(b)) => a == b,
-        (ExternType::Table { elem, min, max }, ExternType::Table { elem: e, min: am, max: amax }) => {
-            elem == e && limits_match(*min, *max, *am, *amax)
-        }
+        (
+            ExternType::Table { elem, min, max },
+            ExternType::Table {
+                elem: e,
+                min: am,
+                max: amax,
+            },
+        ) => elem == e && limits_match(*min, *max, *am, *amax),
         (ExternType::Memory { min, max }, ExternType::Memory { min: am, max: amax }) => {
             limits_match(*min, *max, *am, *amax)
         }
-        (ExternType::Global { ty, mutable }, ExternType::Global { ty: t, mutable: m }) => ty == t && mutable == m,
+        (ExternType::Global { ty, mutable }, ExternType::Global { ty: t, mutable: m }) => {
+            ty == t && mutable == m
+        }
         _ => false,
     }
 }
@@ -507,7 +628,9 @@ pub struct Linker {
 
 impl std::fmt::Debug for Linker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Linker").field("definitions", &self.defs.len()).finish()
+        f.debug_struct("Linker")
+            .field("definitions", &self.defs.len())
+            .finish()
     }
 }
 
@@ -524,18 +647,27 @@ impl Linker {
         ty: FuncType,
         f: impl Fn(&mut Caller<'_>, &[Val], &mut [Val]) -> Result<(), Trap> + 'static,
     ) -> &mut Linker {
-        self.defs.insert((module.into(), name.into()), Definition::Host(ty, Rc::new(f)));
+        self.defs.insert(
+            (module.into(), name.into()),
+            Definition::Host(ty, Rc::new(f)),
+        );
         self
     }
 
     /// Defines an existing entity.
     pub fn define(&mut self, module: &str, name: &str, ext: Extern) -> &mut Linker {
-        self.defs.insert((module.into(), name.into()), Definition::Extern(ext));
+        self.defs
+            .insert((module.into(), name.into()), Definition::Extern(ext));
         self
     }
 
     /// Defines every export of `instance` under the module name `name`.
-    pub fn define_instance(&mut self, store: &Store, name: &str, instance: InstanceId) -> &mut Linker {
+    pub fn define_instance(
+        &mut self,
+        store: &Store,
+        name: &str,
+        instance: InstanceId,
+    ) -> &mut Linker {
         for (export, ext) in store.exports(instance) {
             self.define(name, &export, ext);
         }
@@ -549,7 +681,12 @@ impl Linker {
             let def = self
                 .defs
                 .get(&(import.module.clone(), import.name.clone()))
-                .ok_or_else(|| Error::Link(format!("unknown import `{}::{}`", import.module, import.name)))?;
+                .ok_or_else(|| {
+                    Error::Link(format!(
+                        "unknown import `{}::{}`",
+                        import.module, import.name
+                    ))
+                })?;
             imports.push(match def {
                 Definition::Extern(e) => *e,
                 Definition::Host(ty, f) => Extern::Func(store.alloc_host(ty.clone(), f.clone())),

@@ -50,6 +50,8 @@ struct Translator<'m> {
     pos: u32,
     /// Direct calls within the module, patched by [`link_calls`].
     calls: Vec<u32>,
+    /// Emit fuel checks at the function entry and loop headers.
+    fuel: bool,
 }
 
 /// Placeholder for branch targets that are patched when the label's end is known.
@@ -62,7 +64,12 @@ impl Translator<'_> {
 
     fn emit(&mut self, handler: Handler, a: u32, b: u32, c: u64) -> u32 {
         let idx = self.code.len() as u32;
-        self.code.push(Op { h: handler, a, b, c });
+        self.code.push(Op {
+            h: handler,
+            a,
+            b,
+            c,
+        });
         self.offsets.push(self.pos);
         self.heights.push(self.h0);
         idx
@@ -174,7 +181,12 @@ impl Translator<'_> {
     }
 
     fn store(&mut self, handler: Handler, offset: u64) {
-        self.emit(handler, self.slot(self.h - 2), self.slot(self.h - 1), offset);
+        self.emit(
+            handler,
+            self.slot(self.h - 2),
+            self.slot(self.h - 1),
+            offset,
+        );
         self.pop(2);
     }
 
@@ -203,7 +215,12 @@ impl Translator<'_> {
         self.h0 = self.h;
         match *op {
             O::Block { blockty } => self.push_ctrl(Kind::Block, blockty, None),
-            O::Loop { blockty } => self.push_ctrl(Kind::Loop, blockty, None),
+            O::Loop { blockty } => {
+                self.push_ctrl(Kind::Loop, blockty, None);
+                if self.fuel && self.reachable {
+                    self.emit(h::fuel, 0, 0, 0);
+                }
+            }
             O::If { blockty } => {
                 let if_op = if self.reachable {
                     self.pop(1);
@@ -217,7 +234,11 @@ impl Translator<'_> {
                 let reachable = self.reachable;
                 if reachable {
                     let op = self.emit(h::br, 0, 0, PENDING);
-                    self.ctrl.last_mut().expect("validated").fixups.push((op, op));
+                    self.ctrl
+                        .last_mut()
+                        .expect("validated")
+                        .fixups
+                        .push((op, op));
                 }
                 let here = self.code.len() as u32;
                 let ctrl = self.ctrl.last_mut().expect("validated");
@@ -291,7 +312,10 @@ impl Translator<'_> {
                 self.reachable = false;
             }
             O::Call { function_index } => self.call(function_index),
-            O::CallIndirect { type_index, table_index } => {
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
                 let ty = &self.m.types[type_index as usize];
                 let (params, results) = (ty.params.len() as u32, ty.results.len() as u32);
                 self.pop(1);
@@ -341,9 +365,15 @@ impl Translator<'_> {
             O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
                 self.store(h::i32_store, memarg.offset)
             }
-            O::I64Store { memarg } | O::F64Store { memarg } => self.store(h::i64_store, memarg.offset),
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(h::store8, memarg.offset),
-            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(h::store16, memarg.offset),
+            O::I64Store { memarg } | O::F64Store { memarg } => {
+                self.store(h::i64_store, memarg.offset)
+            }
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
+                self.store(h::store8, memarg.offset)
+            }
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
+                self.store(h::store16, memarg.offset)
+            }
             O::MemorySize { .. } => {
                 self.emit(h::memory_size, self.slot(self.h), 0, 0);
                 self.push(1);
@@ -383,12 +413,25 @@ impl Translator<'_> {
                 self.emit(h::table_fill, self.slot(self.h - 3), table, 0);
                 self.pop(3);
             }
-            O::TableCopy { dst_table, src_table } => {
-                self.emit(h::table_copy, self.slot(self.h - 3), dst_table, src_table as u64);
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                self.emit(
+                    h::table_copy,
+                    self.slot(self.h - 3),
+                    dst_table,
+                    src_table as u64,
+                );
                 self.pop(3);
             }
             O::TableInit { elem_index, table } => {
-                self.emit(h::table_init, self.slot(self.h - 3), table, elem_index as u64);
+                self.emit(
+                    h::table_init,
+                    self.slot(self.h - 3),
+                    table,
+                    elem_index as u64,
+                );
                 self.pop(3);
             }
             O::ElemDrop { elem_index } => {
@@ -405,7 +448,10 @@ impl Translator<'_> {
                 self.push(1);
             }
             // Reinterpretations do not change the bits of a slot.
-            O::I32ReinterpretF32 | O::F32ReinterpretI32 | O::I64ReinterpretF64 | O::F64ReinterpretI64 => {}
+            O::I32ReinterpretF32
+            | O::F32ReinterpretI32
+            | O::I64ReinterpretF64
+            | O::F64ReinterpretI64 => {}
             ref other => {
                 let Some((handler, binary)) = numeric(other) else {
                     return Err(Error::Unsupported(format!(
@@ -413,7 +459,11 @@ impl Translator<'_> {
                         self.pos
                     )));
                 };
-                if binary { self.binop(handler) } else { self.unop(handler) }
+                if binary {
+                    self.binop(handler)
+                } else {
+                    self.unop(handler)
+                }
             }
         }
         Ok(true)
@@ -568,6 +618,7 @@ pub(crate) fn translate(
     type_ids: &[u32],
     body: &FunctionBody<'_>,
     validator: &mut FuncValidator<ValidatorResources>,
+    config: &crate::module::Config,
 ) -> Result<(FuncBody, Vec<u32>)> {
     let func_index = validator.index();
     let type_index = m.func_types[func_index as usize];
@@ -577,7 +628,7 @@ pub(crate) fn translate(
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read()?;
-        validator.define_locals(offset as u64, count, ty)?;
+        validator.define_locals(offset, count, ty)?;
         let ty = ValType::from_wasmparser(ty);
         local_types.extend(std::iter::repeat_n(ty, count as usize));
     }
@@ -605,16 +656,26 @@ pub(crate) fn translate(
         reachable: true,
         pos: 0,
         calls: Vec::new(),
+        fuel: config.fuel,
     };
     let mut reader = body.get_operators_reader()?;
+    if t.fuel {
+        t.pos = reader.original_position() as u32;
+        t.emit(h::fuel, 0, 0, 0);
+    }
     loop {
         let (op, offset) = reader.read_with_offset()?;
-        validator.op(offset as u64, &op)?;
-        if matches!(op, Operator::MemorySize { .. } | Operator::MemoryGrow { .. })
-            && reader.original_position() - offset != 2
+        validator.op(offset, &op)?;
+        if matches!(
+            op,
+            Operator::MemorySize { .. } | Operator::MemoryGrow { .. }
+        ) && reader.original_position() - offset != 2
         {
             // Without multi-memory the memory index is a reserved single zero byte.
-            return Err(Error::Invalid { message: "zero byte expected".into(), offset: offset as usize + 1 });
+            return Err(Error::Invalid {
+                message: "zero byte expected".into(),
+                offset: offset as usize + 1,
+            });
         }
         t.pos = offset as u32;
         if !t.op(&op)? {

@@ -17,7 +17,11 @@ pub enum TrapKind {
     InvalidConversionToInteger,
     UninitializedElement,
     /// The wasm call stack (frames or value slots) hit the configured limit.
-    CallStackExhausted { limit: usize },
+    CallStackExhausted {
+        limit: usize,
+    },
+    /// The fuel set with [`Store::set_fuel`](crate::Store::set_fuel) ran out.
+    OutOfFuel,
     /// The guest asked to exit (WASI `proc_exit`); not an error for `wdb run`.
     Exit(i32),
     /// A host function failed.
@@ -39,6 +43,7 @@ impl fmt::Display for TrapKind {
             TrapKind::CallStackExhausted { limit } => {
                 write!(f, "call stack exhausted (limit: {limit} frames)")
             }
+            TrapKind::OutOfFuel => f.write_str("all fuel consumed"),
             TrapKind::Exit(code) => write!(f, "exit with code {code}"),
             TrapKind::Host(msg) => write!(f, "host error: {msg}"),
         }
@@ -60,6 +65,7 @@ pub(crate) enum TrapCode {
     IntegerDivideByZero,
     InvalidConversionToInteger,
     CallStackExhausted,
+    OutOfFuel,
 }
 
 impl TrapCode {
@@ -75,6 +81,7 @@ impl TrapCode {
             TrapCode::IntegerDivideByZero => TrapKind::IntegerDivideByZero,
             TrapCode::InvalidConversionToInteger => TrapKind::InvalidConversionToInteger,
             TrapCode::CallStackExhausted => TrapKind::CallStackExhausted { limit: max_frames },
+            TrapCode::OutOfFuel => TrapKind::OutOfFuel,
         }
     }
 }
@@ -102,7 +109,10 @@ pub struct Trap {
 
 impl Trap {
     pub fn new(kind: TrapKind) -> Trap {
-        Trap { kind, frames: Vec::new() }
+        Trap {
+            kind,
+            frames: Vec::new(),
+        }
     }
 
     /// A trap that makes the program exit with `code` (WASI `proc_exit`).

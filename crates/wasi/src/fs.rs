@@ -111,6 +111,15 @@ fn inode(meta: &Metadata) -> u64 {
     }
 }
 
+/// A readable handle to the directory `dir` itself. Directory handles may be path-only
+/// (`O_PATH` on Linux), which cannot be synced.
+pub(crate) fn open_dir_handle(dir: &Dir) -> Result<File, Errno> {
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    opts.maybe_dir(true);
+    Ok(dir.open_with(".", &opts)?)
+}
+
 /// What `path_open` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OpenRequest {

@@ -80,23 +80,40 @@ impl Runner {
         let mut store = Store::new();
         let mut linker = Linker::new();
         spectest(&mut store, &mut linker);
-        Runner { store, linker, named: HashMap::new(), current: None, definitions: HashMap::new() }
+        Runner {
+            store,
+            linker,
+            named: HashMap::new(),
+            current: None,
+            definitions: HashMap::new(),
+        }
     }
 
     fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<InstanceId, String> {
         match id {
-            Some(id) => self.named.get(id.name()).copied().ok_or_else(|| format!("unknown module ${}", id.name())),
-            None => self.current.ok_or_else(|| "no module instantiated".to_string()),
+            Some(id) => self
+                .named
+                .get(id.name())
+                .copied()
+                .ok_or_else(|| format!("unknown module ${}", id.name())),
+            None => self
+                .current
+                .ok_or_else(|| "no module instantiated".to_string()),
         }
     }
 
     fn compile(wat: &mut QuoteWat<'_>) -> Result<Module, String> {
-        let bytes = wat.encode().map_err(|e| format!("cannot encode module: {e}"))?;
+        let bytes = wat
+            .encode()
+            .map_err(|e| format!("cannot encode module: {e}"))?;
         Module::new(bytes).map_err(|e| e.to_string())
     }
 
     fn instantiate(&mut self, module: &Module, id: Option<&str>) -> Outcome {
-        let instance = self.linker.instantiate(&mut self.store, module).map_err(|e| e.to_string())?;
+        let instance = self
+            .linker
+            .instantiate(&mut self.store, module)
+            .map_err(|e| e.to_string())?;
         self.current = Some(instance);
         if let Some(id) = id {
             self.named.insert(id.to_string(), instance);
@@ -119,7 +136,9 @@ impl Runner {
                 }
                 Ok(())
             }
-            WastDirective::ModuleInstance { instance, module, .. } => {
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
                 let module = module
                     .and_then(|m| self.definitions.get(m.name()).cloned())
                     .ok_or("unknown module definition")?;
@@ -130,7 +149,9 @@ impl Runner {
                 self.linker.define_instance(&self.store, name, instance);
                 Ok(())
             }
-            WastDirective::Invoke(invoke) => self.invoke(&invoke).map(drop).map_err(|t| t.to_string()),
+            WastDirective::Invoke(invoke) => {
+                self.invoke(&invoke).map(drop).map_err(|t| t.to_string())
+            }
             WastDirective::AssertMalformed { mut module, .. }
             | WastDirective::AssertInvalid { mut module, .. }
             | WastDirective::AssertMalformedCustom { mut module, .. }
@@ -143,7 +164,9 @@ impl Runner {
                     Err(_) => Ok(()),
                 }
             }
-            WastDirective::AssertUnlinkable { module, message, .. } => {
+            WastDirective::AssertUnlinkable {
+                module, message, ..
+            } => {
                 let mut wat = QuoteWat::Wat(module);
                 let module = Self::compile(&mut wat)?;
                 match self.linker.instantiate(&mut self.store, &module) {
@@ -162,7 +185,10 @@ impl Runner {
             WastDirective::AssertReturn { exec, results, .. } => {
                 let values = self.execute(exec)?;
                 if values.len() != results.len() {
-                    return Err(format!("expected {} results, got {values:?}", results.len()));
+                    return Err(format!(
+                        "expected {} results, got {values:?}",
+                        results.len()
+                    ));
                 }
                 for (v, r) in values.iter().zip(&results) {
                     if !matches_ret(v, r) {
@@ -182,7 +208,12 @@ impl Runner {
             .export(instance, invoke.name)
             .and_then(Extern::into_func)
             .ok_or_else(|| Trap::host(format!("no exported function \"{}\"", invoke.name)))?;
-        let args = invoke.args.iter().map(arg).collect::<Result<Vec<_>, _>>().map_err(Trap::host)?;
+        let args = invoke
+            .args
+            .iter()
+            .map(arg)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Trap::host)?;
         self.store.invoke(func, &args)
     }
 
@@ -193,7 +224,9 @@ impl Runner {
             WastExecute::Wat(wat) => {
                 let mut wat = QuoteWat::Wat(wat);
                 let module = Self::compile(&mut wat)?;
-                self.linker.instantiate(&mut self.store, &module).map_err(|e| e.to_string())?;
+                self.linker
+                    .instantiate(&mut self.store, &module)
+                    .map_err(|e| e.to_string())?;
                 Ok(Vec::new())
             }
             WastExecute::Get { module, global, .. } => {
@@ -218,7 +251,9 @@ fn quote_id(wat: &QuoteWat<'_>) -> Option<String> {
 
 /// A trap message matches when either contains the other ("uninitialized element 2" vs ours).
 fn check_message(actual: &str, expected: &str) -> Outcome {
-    if actual.contains(expected) || expected.contains(actual.split(" at wasm pc").next().unwrap_or(actual)) {
+    if actual.contains(expected)
+        || expected.contains(actual.split(" at wasm pc").next().unwrap_or(actual))
+    {
         Ok(())
     } else {
         Err(format!("expected trap \"{expected}\", got \"{actual}\""))
@@ -234,7 +269,10 @@ fn arg(arg: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::I64(v) => Val::I64(*v),
         WastArgCore::F32(v) => Val::F32(v.bits),
         WastArgCore::F64(v) => Val::F64(v.bits),
-        WastArgCore::RefNull(HeapType::Abstract { ty: AbstractHeapType::Func, .. }) => Val::FuncRef(None),
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Func,
+            ..
+        }) => Val::FuncRef(None),
         WastArgCore::RefNull(_) => Val::ExternRef(None),
         WastArgCore::RefExtern(v) => Val::ExternRef(Some(*v)),
         other => return Err(format!("unsupported argument {other:?}")),
@@ -242,7 +280,9 @@ fn arg(arg: &WastArg<'_>) -> Result<Val, String> {
 }
 
 fn matches_ret(value: &Val, ret: &WastRet<'_>) -> bool {
-    let WastRet::Core(core) = ret else { return false };
+    let WastRet::Core(core) = ret else {
+        return false;
+    };
     matches_core(value, core)
 }
 
@@ -257,7 +297,9 @@ fn matches_core(value: &Val, ret: &WastRetCore<'_>) -> bool {
         },
         (WastRetCore::F64(p), Val::F64(v)) => match p {
             NanPattern::CanonicalNan => v & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-            NanPattern::ArithmeticNan => f64::from_bits(*v).is_nan() && v & 0x0008_0000_0000_0000 != 0,
+            NanPattern::ArithmeticNan => {
+                f64::from_bits(*v).is_nan() && v & 0x0008_0000_0000_0000 != 0
+            }
             NanPattern::Value(e) => e.bits == *v,
         },
         (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None)) => true,

@@ -8,7 +8,9 @@ fn wasm_v2_spec_suite() {
     let mut total_failed = 0;
     let mut failures = Vec::new();
     let mut files = 0;
-    let mut tests: Vec<_> = spec(SpecVersion::V2).filter(|t| t.name().ends_with(".wast")).collect();
+    let mut tests: Vec<_> = spec(SpecVersion::V2)
+        .filter(|t| t.name().ends_with(".wast"))
+        .collect();
     tests.sort_by(|a, b| a.name().cmp(b.name()));
     for test in tests {
         if test.name().starts_with("simd_") {

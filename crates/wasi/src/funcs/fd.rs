@@ -6,6 +6,7 @@
 //! and a right given up with `fd_fdstat_set_rights` is `notcapable`.
 
 use std::io::{self, IoSlice, IoSliceMut, Read, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use crate::WasiCtx;
 use crate::errno::Errno;
@@ -77,11 +78,12 @@ fn natural_fdstat(ctx: &WasiCtx, entry: &Entry) -> Result<Fdstat, Errno> {
         }
     };
     Ok(match &entry.desc {
+        // No `fd_seek`/`fd_tell`: guest libcs take a character device without them for a tty.
         Descriptor::Stdin => Fdstat {
             filetype: tty(ctx.stdin.is_terminal()),
             flags: 0,
-            rights_base: rights::FD_READ,
-            rights_inheriting: rights::FD_READ,
+            rights_base: rights::FD_READ | rights::POLL_FD_READWRITE,
+            rights_inheriting: 0,
         },
         Descriptor::Stdout | Descriptor::Stderr => {
             let out = if matches!(entry.desc, Descriptor::Stdout) {
@@ -92,8 +94,8 @@ fn natural_fdstat(ctx: &WasiCtx, entry: &Entry) -> Result<Fdstat, Errno> {
             Fdstat {
                 filetype: tty(out.is_terminal()),
                 flags: 0,
-                rights_base: rights::FD_WRITE,
-                rights_inheriting: rights::FD_WRITE,
+                rights_base: rights::FD_WRITE | rights::POLL_FD_READWRITE,
+                rights_inheriting: 0,
             }
         }
         Descriptor::File(f) => {
@@ -320,13 +322,17 @@ impl WasiCtx {
     ) -> Result<(), Errno> {
         let specs = fs::time_specs(atim, mtim, types::narrow(flags)?)?;
         let entry = self.table.get(fd)?;
-        let handle = match &entry.desc {
-            Descriptor::File(f) => f.file.try_clone()?.into_std(),
-            Descriptor::Dir(d) => d.dir.try_clone()?.into_std_file(),
-            _ => return Err(Errno::Badf),
-        };
-        entry.require(rights::FD_FILESTAT_SET_TIMES)?;
-        fs::set_handle_times(&handle, specs)
+        match &entry.desc {
+            Descriptor::File(f) => {
+                entry.require(rights::FD_FILESTAT_SET_TIMES)?;
+                fs::set_handle_times(&f.file.try_clone()?.into_std(), specs)
+            }
+            Descriptor::Dir(d) => {
+                entry.require(rights::FD_FILESTAT_SET_TIMES)?;
+                fs::set_path_times(&d.dir, Path::new("."), true, specs)
+            }
+            _ => Err(Errno::Badf),
+        }
     }
 
     pub(crate) fn fd_pread(
@@ -380,6 +386,7 @@ impl WasiCtx {
         path: u32,
         path_len: u32,
     ) -> Result<(), Errno> {
+        memory::check(mem, path, u64::from(path_len))?;
         match &self.table.get(fd)?.desc {
             Descriptor::Dir(d) => {
                 let name = d.preopen.as_ref().ok_or(Errno::Notdir)?;
@@ -520,7 +527,7 @@ impl WasiCtx {
             }
             Descriptor::Dir(d) => {
                 entry.require(rights::FD_SYNC)?;
-                d.dir.try_clone()?.into_std_file().sync_all()?;
+                fs::open_dir_handle(&d.dir)?.sync_all()?;
             }
             _ => return Err(Errno::Badf),
         }

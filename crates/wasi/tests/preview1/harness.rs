@@ -66,16 +66,25 @@ pub const PREVIEW1: &[(&str, &str)] = &[
 pub fn shim_wat(extra: &str) -> String {
     let mut wat = String::from("(module\n");
     for (name, params) in PREVIEW1 {
-        let result = if *name == "proc_exit" { "" } else { "(result i32)" };
+        let result = if *name == "proc_exit" {
+            ""
+        } else {
+            "(result i32)"
+        };
         wat += &format!(
             "  (import \"wasi_snapshot_preview1\" \"{name}\" (func ${name} (param {params}) {result}))\n"
         );
     }
     wat += "  (memory (export \"memory\") 1)\n";
     for (name, params) in PREVIEW1 {
-        let result = if *name == "proc_exit" { "" } else { "(result i32)" };
-        let gets: String =
-            (0..params.split_whitespace().count()).map(|i| format!("local.get {i} ")).collect();
+        let result = if *name == "proc_exit" {
+            ""
+        } else {
+            "(result i32)"
+        };
+        let gets: String = (0..params.split_whitespace().count())
+            .map(|i| format!("local.get {i} "))
+            .collect();
         wat += &format!(
             "  (func (export \"{name}\") (param {params}) {result} {gets} call ${name})\n"
         );
@@ -104,19 +113,34 @@ impl Harness {
     pub fn with_module(wat: &str, builder: WasiCtxBuilder) -> Harness {
         let stdout = OutputBuffer::new();
         let stderr = OutputBuffer::new();
-        let ctx = builder.stdout(Box::new(stdout.clone())).stderr(Box::new(stderr.clone())).build();
+        let ctx = builder
+            .stdout(Box::new(stdout.clone()))
+            .stderr(Box::new(stderr.clone()))
+            .build();
         let ctx = Rc::new(RefCell::new(ctx));
         let mut linker = Linker::new();
         wdb_wasi::add_to_linker(&mut linker, ctx.clone());
         let module = Module::new(wat::parse_str(wat).expect("valid WAT")).expect("valid module");
         let mut store = Store::new();
-        let instance = linker.instantiate(&mut store, &module).expect("instantiates");
-        Harness { store, instance, stdout, stderr, ctx }
+        let instance = linker
+            .instantiate(&mut store, &module)
+            .expect("instantiates");
+        Harness {
+            store,
+            instance,
+            stdout,
+            stderr,
+            ctx,
+        }
     }
 
     /// Calls export `name`.
     pub fn call(&mut self, name: &str, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        let f = self.store.export(self.instance, name).and_then(|e| e.into_func()).expect(name);
+        let f = self
+            .store
+            .export(self.instance, name)
+            .and_then(|e| e.into_func())
+            .expect(name);
         self.store.invoke(f, args)
     }
 
@@ -135,13 +159,19 @@ impl Harness {
     pub fn run_start(&mut self) -> Result<i32, Trap> {
         match self.call("_start", &[]) {
             Ok(_) => Ok(0),
-            Err(Trap { kind: TrapKind::Exit(code), .. }) => Ok(code),
+            Err(Trap {
+                kind: TrapKind::Exit(code),
+                ..
+            }) => Ok(code),
             Err(trap) => Err(trap),
         }
     }
 
     fn memory_addr(&self) -> MemAddr {
-        self.store.export(self.instance, "memory").and_then(|e| e.into_memory()).expect("memory")
+        self.store
+            .export(self.instance, "memory")
+            .and_then(|e| e.into_memory())
+            .expect("memory")
     }
 
     pub fn write(&mut self, addr: u32, bytes: &[u8]) {
@@ -203,5 +233,79 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Scratch addresses used by the helpers below (the tests use memory below 4096).
+const PATH_AT: u32 = 4096;
+const FD_OUT_AT: u32 = 4092;
+const IOV_AT: u32 = 6000;
+const COUNT_AT: u32 = 6100;
+const DATA_AT: u32 = 8192;
+
+impl Harness {
+    /// `path_open` with the same base and inheriting rights; the new fd or the errno.
+    pub fn open(
+        &mut self,
+        dirfd: u32,
+        lookup: i32,
+        path: &str,
+        oflags: i32,
+        rights: i64,
+        fdflags: i32,
+    ) -> Result<u32, i32> {
+        let (p, l) = self.put_str(PATH_AT, path);
+        let args = [
+            Val::I32(dirfd as i32),
+            Val::I32(lookup),
+            p,
+            l,
+            Val::I32(oflags),
+            Val::I64(rights),
+            Val::I64(rights),
+            Val::I32(fdflags),
+            Val::I32(FD_OUT_AT as i32),
+        ];
+        match self.errno("path_open", &args) {
+            0 => Ok(self.u32(FD_OUT_AT)),
+            e => Err(e),
+        }
+    }
+
+    /// Calls a `(fd, path, path_len)` function such as `path_unlink_file`.
+    pub fn path_op(&mut self, func: &str, dirfd: u32, path: &str) -> i32 {
+        let (p, l) = self.put_str(PATH_AT, path);
+        self.errno(func, &[Val::I32(dirfd as i32), p, l])
+    }
+
+    /// `fd_write` of `data`; the bytes written or the errno.
+    pub fn write_fd(&mut self, fd: u32, data: &[u8]) -> Result<u32, i32> {
+        self.write(DATA_AT, data);
+        self.put_iovecs(IOV_AT, &[(DATA_AT, data.len() as u32)]);
+        let args = [
+            Val::I32(fd as i32),
+            Val::I32(IOV_AT as i32),
+            Val::I32(1),
+            Val::I32(COUNT_AT as i32),
+        ];
+        match self.errno("fd_write", &args) {
+            0 => Ok(self.u32(COUNT_AT)),
+            e => Err(e),
+        }
+    }
+
+    /// `fd_read` of up to `len` bytes; the bytes read or the errno.
+    pub fn read_fd(&mut self, fd: u32, len: u32) -> Result<Vec<u8>, i32> {
+        self.put_iovecs(IOV_AT, &[(DATA_AT, len)]);
+        let args = [
+            Val::I32(fd as i32),
+            Val::I32(IOV_AT as i32),
+            Val::I32(1),
+            Val::I32(COUNT_AT as i32),
+        ];
+        match self.errno("fd_read", &args) {
+            0 => Ok(self.read(DATA_AT, self.u32(COUNT_AT) as usize)),
+            e => Err(e),
+        }
     }
 }
