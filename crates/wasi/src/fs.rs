@@ -184,6 +184,7 @@ pub(crate) fn open(dir: &Dir, path: &Path, req: OpenRequest) -> Result<Opened, E
     opts.sync(req.fdflags & fdflags::SYNC != 0);
     opts.dsync(req.fdflags & fdflags::DSYNC != 0);
     opts.rsync(req.fdflags & fdflags::RSYNC != 0);
+    opts.nonblock(req.fdflags & fdflags::NONBLOCK != 0);
     opts.follow(follow);
     opts.maybe_dir(true);
     let file = dir.open_with(path, &opts)?;

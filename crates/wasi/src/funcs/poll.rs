@@ -346,6 +346,13 @@ mod tests {
     }
 
     #[test]
+    fn host_stdin_wait_with_zero_timeout_returns() {
+        // Whatever the test runner's stdin is (a tty, a pipe, /dev/null), a zero timeout
+        // answers at once.
+        assert!(super::host_stdin::wait(Some(Duration::ZERO)).is_ok());
+    }
+
+    #[test]
     fn bad_subscriptions() {
         let mut ctx = crate::WasiCtx::builder().build();
         let mut mem = vec![0u8; 256];
