@@ -16,6 +16,7 @@ pub(crate) type Handler = unsafe fn(*const Op, *mut u64, &mut Cx) -> Next;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub(crate) struct Op {
+    /// The handler; the debugger patches it (breakpoints, watchpoints, interrupts).
     pub h: Handler,
     pub a: u32,
     pub b: u32,
@@ -37,6 +38,10 @@ pub(crate) struct FuncBody {
     pub offsets: Box<[u32]>,
     /// Operand-stack height before each op.
     pub heights: Box<[u32]>,
+    /// Kind of each op (its handler in run and step mode), whatever handler is patched in.
+    pub kinds: Box<[crate::handlers::K]>,
+    /// First op of every loop body: with op 0, where an interrupt can stop the function.
+    pub loop_heads: Box<[u32]>,
     /// Index in the module's function index space.
     pub func_index: u32,
     /// Canonical (engine-wide) type id of the signature.

@@ -4,24 +4,25 @@
 
 #![allow(clippy::missing_safety_doc)]
 
-use crate::code::{Cx, Exit, Frame, FrameKind, FuncBody, Next, Op};
+use crate::code::{Cx, Exit, Frame, FrameKind, FuncBody, Handler, Next, Op};
 use crate::exec::cold;
 use crate::trap::TrapCode as TrapKind;
 use crate::values::FuncAddr;
 
+/// Continues with the op at `ip`: a tail call in the run-mode handlers of optimized builds, a
+/// return to the driver in the step-mode handlers (`S`) and in debug builds.
 macro_rules! next {
     ($ip:expr, $fp:expr, $cx:expr) => {{
         let ip: *const Op = $ip;
         let fp: *mut u64 = $fp;
         #[cfg(wdb_tail)]
         {
-            return ((*ip).h)(ip, fp, $cx);
+            if !S {
+                return ((*ip).h)(ip, fp, $cx);
+            }
         }
-        #[cfg(not(wdb_tail))]
-        {
-            let _ = $cx;
-            return Next { ip, fp };
-        }
+        let _ = &$cx;
+        return Next { ip, fp };
     }};
 }
 
@@ -49,7 +50,12 @@ unsafe fn exit(_ip: *const Op, fp: *mut u64, _cx: &mut Cx) -> Next {
 
 /// Leaves the handler chain with a trap at `ip`.
 #[inline(always)]
-pub(crate) unsafe fn trap(ip: *const Op, fp: *mut u64, cx: &mut Cx, code: TrapKind) -> Next {
+pub(crate) unsafe fn trap<const S: bool>(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: &mut Cx,
+    code: TrapKind,
+) -> Next {
     cx.exit = Exit::Trap(code);
     cx.exit_ip = ip;
     cx.exit_fp = fp;
@@ -61,7 +67,7 @@ pub(crate) unsafe fn trap(ip: *const Op, fp: *mut u64, cx: &mut Cx, code: TrapKi
 
 /// Leaves the handler chain to have the driver call `addr` with the arguments at slot `base`.
 #[inline(always)]
-pub(crate) unsafe fn leave_call(
+pub(crate) unsafe fn leave_call<const S: bool>(
     ip: *const Op,
     fp: *mut u64,
     cx: &mut Cx,
@@ -82,7 +88,7 @@ pub(crate) unsafe fn leave_call(
 
 /// Leaves the handler chain at the return of a frame entered by the driver.
 #[inline(always)]
-unsafe fn leave_return(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+unsafe fn leave_return<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     cx.exit = Exit::Return;
     cx.exit_ip = ip;
     cx.exit_fp = fp;
@@ -122,7 +128,7 @@ cell! {
 
 macro_rules! unop {
     ($($name:ident: $t:ty => |$x:ident| $e:expr;)*) => {$(
-        pub(crate) unsafe fn $name(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+        pub(crate) unsafe fn $name<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
             unsafe {
                 let s = slot(fp, (*ip).a);
                 let $x = <$t as Cell>::get(*s);
@@ -135,7 +141,7 @@ macro_rules! unop {
 
 macro_rules! binop {
     ($($name:ident: $t:ty => |$x:ident, $y:ident| $e:expr;)*) => {$(
-        pub(crate) unsafe fn $name(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+        pub(crate) unsafe fn $name<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
             unsafe {
                 let s = slot(fp, (*ip).a);
                 let $x = <$t as Cell>::get(*s);
@@ -150,26 +156,26 @@ macro_rules! binop {
 /// Operations that may trap: the expression yields `Result<_, TrapKind>`.
 macro_rules! trapping {
     (unary $($name:ident: $t:ty => |$x:ident| $e:expr;)*) => {$(
-        pub(crate) unsafe fn $name(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+        pub(crate) unsafe fn $name<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
             unsafe {
                 let s = slot(fp, (*ip).a);
                 let $x = <$t as Cell>::get(*s);
                 match $e {
                     Ok(v) => { *s = Cell::put(v); next!(ip.add(1), fp, cx) }
-                    Err(k) => trap(ip, fp, cx, k),
+                    Err(k) => trap::<S>(ip, fp, cx, k),
                 }
             }
         }
     )*};
     (binary $($name:ident: $t:ty => |$x:ident, $y:ident| $e:expr;)*) => {$(
-        pub(crate) unsafe fn $name(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+        pub(crate) unsafe fn $name<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
             unsafe {
                 let s = slot(fp, (*ip).a);
                 let $x = <$t as Cell>::get(*s);
                 let $y = <$t as Cell>::get(*s.add(1));
                 match $e {
                     Ok(v) => { *s = Cell::put(v); next!(ip.add(1), fp, cx) }
-                    Err(k) => trap(ip, fp, cx, k),
+                    Err(k) => trap::<S>(ip, fp, cx, k),
                 }
             }
         }
@@ -327,7 +333,7 @@ trapping! { unary
 // Slots, constants, globals.
 
 /// `local.get`, `local.set`, `local.tee`: slot `a` = slot `b`.
-pub(crate) unsafe fn copy(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn copy<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         *slot(fp, (*ip).a) = *slot(fp, (*ip).b);
         next!(ip.add(1), fp, cx)
@@ -335,21 +341,21 @@ pub(crate) unsafe fn copy(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
 }
 
 /// Constants and `ref.null`: slot `a` = `c`.
-pub(crate) unsafe fn constant(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn constant<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         *slot(fp, (*ip).a) = (*ip).c;
         next!(ip.add(1), fp, cx)
     }
 }
 
-pub(crate) unsafe fn global_get(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn global_get<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         *slot(fp, (*ip).a) = **cx.globals.add((*ip).b as usize);
         next!(ip.add(1), fp, cx)
     }
 }
 
-pub(crate) unsafe fn global_set(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn global_set<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         **cx.globals.add((*ip).b as usize) = *slot(fp, (*ip).a);
         next!(ip.add(1), fp, cx)
@@ -357,7 +363,7 @@ pub(crate) unsafe fn global_set(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Nex
 }
 
 /// `select`: `a` is the first value, then the second, then the condition.
-pub(crate) unsafe fn select(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn select<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         let s = slot(fp, (*ip).a);
         if *s.add(2) as u32 == 0 {
@@ -382,26 +388,26 @@ unsafe fn move_values(fp: *mut u64, dst: u32, src: u32, count: u64) {
 }
 
 /// Consumes one unit of fuel (only in code translated with [`crate::Config::fuel`]).
-pub(crate) unsafe fn fuel(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn fuel<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         if cx.fuel == 0 {
-            return trap(ip, fp, cx, TrapKind::OutOfFuel);
+            return trap::<S>(ip, fp, cx, TrapKind::OutOfFuel);
         }
         cx.fuel -= 1;
         next!(ip.add(1), fp, cx)
     }
 }
 
-pub(crate) unsafe fn unreachable(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
-    unsafe { trap(ip, fp, cx, TrapKind::Unreachable) }
+pub(crate) unsafe fn unreachable<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+    unsafe { trap::<S>(ip, fp, cx, TrapKind::Unreachable) }
 }
 
-pub(crate) unsafe fn br(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn br<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe { next!(target(ip, (*ip).c), fp, cx) }
 }
 
 /// Branch carrying values: move `c >> 32` values from slot `b` to slot `a`.
-pub(crate) unsafe fn br_move(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn br_move<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         let op = &*ip;
         move_values(fp, op.a, op.b, op.c >> 32);
@@ -410,7 +416,7 @@ pub(crate) unsafe fn br_move(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
 }
 
 /// `br_if` without values to move: condition in slot `a`.
-pub(crate) unsafe fn br_if(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn br_if<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         if *slot(fp, (*ip).a) as u32 != 0 {
             next!(target(ip, (*ip).c), fp, cx)
@@ -420,7 +426,7 @@ pub(crate) unsafe fn br_if(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
 }
 
 /// `if`: jump when the condition in slot `a` is zero.
-pub(crate) unsafe fn br_if_eqz(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn br_if_eqz<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         if *slot(fp, (*ip).a) as u32 == 0 {
             next!(target(ip, (*ip).c), fp, cx)
@@ -430,7 +436,7 @@ pub(crate) unsafe fn br_if_eqz(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next
 }
 
 /// `br_if` carrying values from slot `b` to slot `a`; the condition is above the values.
-pub(crate) unsafe fn br_if_move(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn br_if_move<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         let op = &*ip;
         let count = op.c >> 32;
@@ -444,7 +450,7 @@ pub(crate) unsafe fn br_if_move(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Nex
 
 /// `br_table`: index in slot `a`, `b` targets plus the default follow as [`br_table_entry`] ops
 /// (`a` destination, `b` source, `c` target relative to the `br_table` op and value count).
-pub(crate) unsafe fn br_table(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn br_table<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         let op = &*ip;
         let index = (*slot(fp, op.a) as u32).min(op.b);
@@ -455,12 +461,16 @@ pub(crate) unsafe fn br_table(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next 
 }
 
 /// Data of a `br_table`; never executed.
-pub(crate) unsafe fn br_table_entry(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
-    unsafe { trap(ip, fp, cx, TrapKind::Unreachable) }
+pub(crate) unsafe fn br_table_entry<const S: bool>(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: &mut Cx,
+) -> Next {
+    unsafe { trap::<S>(ip, fp, cx, TrapKind::Unreachable) }
 }
 
 /// `return` and a function's final `end`: results from slot `a` (`b` of them) to slot 0.
-pub(crate) unsafe fn ret(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn ret<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         let op = &*ip;
         move_values(fp, 0, op.a, op.b as u64);
@@ -468,7 +478,7 @@ pub(crate) unsafe fn ret(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
         let len = cx.frames.len();
         let frame = cx.frames.as_ptr().add(len - 1);
         if (*frame).kind != FrameKind::Normal {
-            return leave_return(ip, fp, cx);
+            return leave_return::<S>(ip, fp, cx);
         }
         let (ret, caller_fp) = ((*frame).ret, (*frame).caller_fp);
         cx.frames.set_len(len - 1);
@@ -485,12 +495,12 @@ pub(crate) unsafe fn enter(
     callee: &FuncBody,
     base: u32,
     kind: FrameKind,
-) -> Result<*mut u64, Next> {
+) -> Result<*mut u64, TrapKind> {
     unsafe {
         let new_fp = slot(fp, base);
         if cx.frames.len() >= cx.max_frames || new_fp.add(callee.frame_size as usize) > cx.stack_end
         {
-            return Err(trap(ip, fp, cx, TrapKind::CallStackExhausted));
+            return Err(TrapKind::CallStackExhausted);
         }
         cx.frames.push(Frame {
             ret: ip.add(1),
@@ -509,37 +519,41 @@ pub(crate) unsafe fn enter(
 }
 
 /// `call` of a function of the same module: `a` is the argument base, `c` the callee body.
-pub(crate) unsafe fn call(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn call<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         let callee = &*((*ip).c as *const FuncBody);
         match enter(ip, fp, cx, callee, (*ip).a, FrameKind::Normal) {
             Ok(new_fp) => next!(callee.code.as_ptr(), new_fp, cx),
-            Err(n) => n,
+            Err(code) => trap::<S>(ip, fp, cx, code),
         }
     }
 }
 
 /// `call` of an imported function `c`: the driver does it.
-pub(crate) unsafe fn call_import(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn call_import<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
         let addr = *cx.funcs.add((*ip).c as usize);
-        leave_call(ip, fp, cx, addr.0, (*ip).a)
+        leave_call::<S>(ip, fp, cx, addr.0, (*ip).a)
     }
 }
 
 /// `call_indirect`: `a` argument base, `b` the slot of the table index,
 /// `c` = canonical type id << 32 | table index.
-pub(crate) unsafe fn call_indirect(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+pub(crate) unsafe fn call_indirect<const S: bool>(
+    ip: *const Op,
+    fp: *mut u64,
+    cx: &mut Cx,
+) -> Next {
     unsafe {
         let op = &*ip;
         let index = *slot(fp, op.b) as u32;
         match cold::resolve_indirect(cx, op.c as u32, (op.c >> 32) as u32, index) {
             Ok(Ok(callee)) => match enter(ip, fp, cx, &*callee, op.a, FrameKind::Normal) {
                 Ok(new_fp) => next!((*callee).code.as_ptr(), new_fp, cx),
-                Err(n) => n,
+                Err(code) => trap::<S>(ip, fp, cx, code),
             },
-            Ok(Err(addr)) => leave_call(ip, fp, cx, addr.0, op.a),
-            Err(kind) => trap(ip, fp, cx, kind),
+            Ok(Err(addr)) => leave_call::<S>(ip, fp, cx, addr.0, op.a),
+            Err(kind) => trap::<S>(ip, fp, cx, kind),
         }
     }
 }
@@ -549,12 +563,12 @@ pub(crate) unsafe fn call_indirect(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> 
 
 macro_rules! load {
     ($($name:ident: $n:literal, $t:ty => $conv:ty;)*) => {$(
-        pub(crate) unsafe fn $name(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+        pub(crate) unsafe fn $name<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
             unsafe {
                 let op = &*ip;
                 let addr = (*slot(fp, op.b) as u32 as u64) + op.c;
                 if addr + $n > cx.mem_len {
-                    return trap(ip, fp, cx, TrapKind::MemoryOutOfBounds);
+                    return trap::<S>(ip, fp, cx, TrapKind::MemoryOutOfBounds);
                 }
                 let v = <$t>::from_le_bytes(std::ptr::read_unaligned(cx.mem.add(addr as usize) as *const [u8; $n]));
                 *slot(fp, op.a) = Cell::put(v as $conv);
@@ -566,12 +580,12 @@ macro_rules! load {
 
 macro_rules! store {
     ($($name:ident: $n:literal, $t:ty;)*) => {$(
-        pub(crate) unsafe fn $name(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+        pub(crate) unsafe fn $name<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
             unsafe {
                 let op = &*ip;
                 let addr = (*slot(fp, op.a) as u32 as u64) + op.c;
                 if addr + $n > cx.mem_len {
-                    return trap(ip, fp, cx, TrapKind::MemoryOutOfBounds);
+                    return trap::<S>(ip, fp, cx, TrapKind::MemoryOutOfBounds);
                 }
                 let v = *slot(fp, op.b) as $t;
                 std::ptr::write_unaligned(cx.mem.add(addr as usize) as *mut [u8; $n], v.to_le_bytes());
@@ -607,11 +621,11 @@ store! {
 /// they run in [`cold`] and continue, or trap.
 macro_rules! cold_op {
     ($($name:ident => $f:path;)*) => {$(
-        pub(crate) unsafe fn $name(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+        pub(crate) unsafe fn $name<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
             unsafe {
                 match $f(cx, &*ip, fp) {
                     Ok(()) => next!(ip.add(1), fp, cx),
-                    Err(kind) => trap(ip, fp, cx, kind),
+                    Err(kind) => trap::<S>(ip, fp, cx, kind),
                 }
             }
         }
@@ -634,4 +648,205 @@ cold_op! {
     table_init => cold::table_init;
     elem_drop => cold::elem_drop;
     ref_func => cold::ref_func;
+}
+
+/// Declares the op kinds with their run-mode and step-mode handlers.
+macro_rules! kinds {
+    ($($name:ident),* $(,)?) => {
+        /// The kind of an op: which handler the translator chose. Kept beside the code so the
+        /// debugger can restore or step any op whatever handler is patched in.
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u16)]
+        pub(crate) enum K { $($name),* }
+        /// Run-mode handlers by kind: they continue with the next op.
+        pub(crate) static RUN: &[Handler] = &[$($name::<false>),*];
+        /// Step-mode handlers by kind: they execute one op and return to the driver.
+        pub(crate) static STEP: &[Handler] = &[$($name::<true>),*];
+    };
+}
+
+kinds! {
+    br,
+    br_if,
+    br_if_eqz,
+    br_if_move,
+    br_move,
+    br_table,
+    br_table_entry,
+    call,
+    call_import,
+    call_indirect,
+    constant,
+    copy,
+    data_drop,
+    elem_drop,
+    f32_abs,
+    f32_add,
+    f32_ceil,
+    f32_convert_i32_s,
+    f32_convert_i32_u,
+    f32_convert_i64_s,
+    f32_convert_i64_u,
+    f32_copysign,
+    f32_demote_f64,
+    f32_div,
+    f32_eq,
+    f32_floor,
+    f32_ge,
+    f32_gt,
+    f32_le,
+    f32_lt,
+    f32_max,
+    f32_min,
+    f32_mul,
+    f32_ne,
+    f32_nearest,
+    f32_neg,
+    f32_sqrt,
+    f32_sub,
+    f32_trunc,
+    f64_abs,
+    f64_add,
+    f64_ceil,
+    f64_convert_i32_s,
+    f64_convert_i32_u,
+    f64_convert_i64_s,
+    f64_convert_i64_u,
+    f64_copysign,
+    f64_div,
+    f64_eq,
+    f64_floor,
+    f64_ge,
+    f64_gt,
+    f64_le,
+    f64_lt,
+    f64_max,
+    f64_min,
+    f64_mul,
+    f64_ne,
+    f64_nearest,
+    f64_neg,
+    f64_promote_f32,
+    f64_sqrt,
+    f64_sub,
+    f64_trunc,
+    fuel,
+    global_get,
+    global_set,
+    i32_add,
+    i32_and,
+    i32_clz,
+    i32_ctz,
+    i32_div_s,
+    i32_div_u,
+    i32_eq,
+    i32_eqz,
+    i32_extend16_s,
+    i32_extend8_s,
+    i32_ge_s,
+    i32_ge_u,
+    i32_gt_s,
+    i32_gt_u,
+    i32_le_s,
+    i32_le_u,
+    i32_load,
+    i32_load16_s,
+    i32_load16_u,
+    i32_load8_s,
+    i32_load8_u,
+    i32_lt_s,
+    i32_lt_u,
+    i32_mul,
+    i32_ne,
+    i32_or,
+    i32_popcnt,
+    i32_rem_s,
+    i32_rem_u,
+    i32_rotl,
+    i32_rotr,
+    i32_shl,
+    i32_shr_s,
+    i32_shr_u,
+    i32_store,
+    i32_sub,
+    i32_trunc_f32_s,
+    i32_trunc_f32_u,
+    i32_trunc_f64_s,
+    i32_trunc_f64_u,
+    i32_trunc_sat_f32_s,
+    i32_trunc_sat_f32_u,
+    i32_trunc_sat_f64_s,
+    i32_trunc_sat_f64_u,
+    i32_wrap_i64,
+    i32_xor,
+    i64_add,
+    i64_and,
+    i64_clz,
+    i64_ctz,
+    i64_div_s,
+    i64_div_u,
+    i64_eq,
+    i64_eqz,
+    i64_extend16_s,
+    i64_extend32_s,
+    i64_extend8_s,
+    i64_extend_i32_s,
+    i64_extend_i32_u,
+    i64_ge_s,
+    i64_ge_u,
+    i64_gt_s,
+    i64_gt_u,
+    i64_le_s,
+    i64_le_u,
+    i64_load,
+    i64_load16_s,
+    i64_load16_u,
+    i64_load32_s,
+    i64_load32_u,
+    i64_load8_s,
+    i64_load8_u,
+    i64_lt_s,
+    i64_lt_u,
+    i64_mul,
+    i64_ne,
+    i64_or,
+    i64_popcnt,
+    i64_rem_s,
+    i64_rem_u,
+    i64_rotl,
+    i64_rotr,
+    i64_shl,
+    i64_shr_s,
+    i64_shr_u,
+    i64_store,
+    i64_sub,
+    i64_trunc_f32_s,
+    i64_trunc_f32_u,
+    i64_trunc_f64_s,
+    i64_trunc_f64_u,
+    i64_trunc_sat_f32_s,
+    i64_trunc_sat_f32_u,
+    i64_trunc_sat_f64_s,
+    i64_trunc_sat_f64_u,
+    i64_xor,
+    memory_copy,
+    memory_fill,
+    memory_grow,
+    memory_init,
+    memory_size,
+    ref_func,
+    ref_is_null,
+    ret,
+    select,
+    store16,
+    store8,
+    table_copy,
+    table_fill,
+    table_get,
+    table_grow,
+    table_init,
+    table_set,
+    table_size,
+    unreachable,
 }

@@ -2,9 +2,9 @@
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
-use crate::code::{FuncBody, Handler, Op};
+use crate::code::{FuncBody, Op};
 use crate::error::{Error, Result};
-use crate::handlers as h;
+use crate::handlers::{K, RUN};
 use crate::module::ModuleInner;
 use crate::values::ValType;
 
@@ -38,6 +38,9 @@ struct Translator<'m> {
     code: Vec<Op>,
     offsets: Vec<u32>,
     heights: Vec<u32>,
+    kinds: Vec<K>,
+    /// First op of every reachable loop body.
+    loops: Vec<u32>,
     ctrl: Vec<Ctrl>,
     /// Current operand-stack height.
     h: u32,
@@ -62,14 +65,15 @@ impl Translator<'_> {
         self.num_locals + height
     }
 
-    fn emit(&mut self, handler: Handler, a: u32, b: u32, c: u64) -> u32 {
+    fn emit(&mut self, kind: K, a: u32, b: u32, c: u64) -> u32 {
         let idx = self.code.len() as u32;
         self.code.push(Op {
-            h: handler,
+            h: RUN[kind as usize],
             a,
             b,
             c,
         });
+        self.kinds.push(kind);
         self.offsets.push(self.pos);
         self.heights.push(self.h0);
         idx
@@ -141,15 +145,15 @@ impl Translator<'_> {
     fn branch(&mut self, depth: u32) {
         if depth as usize == self.ctrl.len() - 1 {
             let n = self.ctrl[0].results;
-            self.emit(h::ret, self.slot(self.h - n), n, 0);
+            self.emit(K::ret, self.slot(self.h - n), n, 0);
             return;
         }
         let (dst, n, _) = self.label(depth);
         let src = self.slot(self.h - n);
         let op = if n > 0 && dst != src {
-            self.emit(h::br_move, dst, src, (n as u64) << 32 | PENDING)
+            self.emit(K::br_move, dst, src, (n as u64) << 32 | PENDING)
         } else {
-            self.emit(h::br, 0, 0, PENDING)
+            self.emit(K::br, 0, 0, PENDING)
         };
         self.target(depth, op, op);
     }
@@ -159,28 +163,28 @@ impl Translator<'_> {
         let (dst, n, _) = self.label(depth);
         let src = self.slot(self.h - n);
         let op = if n > 0 && dst != src {
-            self.emit(h::br_if_move, dst, src, (n as u64) << 32 | PENDING)
+            self.emit(K::br_if_move, dst, src, (n as u64) << 32 | PENDING)
         } else {
-            self.emit(h::br_if, self.slot(self.h), 0, PENDING)
+            self.emit(K::br_if, self.slot(self.h), 0, PENDING)
         };
         self.target(depth, op, op);
     }
 
-    fn unop(&mut self, handler: Handler) {
+    fn unop(&mut self, handler: K) {
         self.emit(handler, self.slot(self.h - 1), 0, 0);
     }
 
-    fn binop(&mut self, handler: Handler) {
+    fn binop(&mut self, handler: K) {
         self.emit(handler, self.slot(self.h - 2), 0, 0);
         self.pop(1);
     }
 
-    fn load(&mut self, handler: Handler, offset: u64) {
+    fn load(&mut self, handler: K, offset: u64) {
         let s = self.slot(self.h - 1);
         self.emit(handler, s, s, offset);
     }
 
-    fn store(&mut self, handler: Handler, offset: u64) {
+    fn store(&mut self, handler: K, offset: u64) {
         self.emit(
             handler,
             self.slot(self.h - 2),
@@ -191,7 +195,7 @@ impl Translator<'_> {
     }
 
     fn constant(&mut self, bits: u64) {
-        self.emit(h::constant, self.slot(self.h), 0, bits);
+        self.emit(K::constant, self.slot(self.h), 0, bits);
         self.push(1);
     }
 
@@ -200,9 +204,9 @@ impl Translator<'_> {
         let (params, results) = (ty.params.len() as u32, ty.results.len() as u32);
         let base = self.h - params;
         if func_index < self.m.num_imported_funcs {
-            self.emit(h::call_import, self.slot(base), 0, func_index as u64);
+            self.emit(K::call_import, self.slot(base), 0, func_index as u64);
         } else {
-            let op = self.emit(h::call, self.slot(base), 0, func_index as u64);
+            let op = self.emit(K::call, self.slot(base), 0, func_index as u64);
             self.calls.push(op);
         }
         self.h = base;
@@ -217,14 +221,17 @@ impl Translator<'_> {
             O::Block { blockty } => self.push_ctrl(Kind::Block, blockty, None),
             O::Loop { blockty } => {
                 self.push_ctrl(Kind::Loop, blockty, None);
+                if self.reachable {
+                    self.loops.push(self.code.len() as u32);
+                }
                 if self.fuel && self.reachable {
-                    self.emit(h::fuel, 0, 0, 0);
+                    self.emit(K::fuel, 0, 0, 0);
                 }
             }
             O::If { blockty } => {
                 let if_op = if self.reachable {
                     self.pop(1);
-                    Some(self.emit(h::br_if_eqz, self.slot(self.h), 0, PENDING))
+                    Some(self.emit(K::br_if_eqz, self.slot(self.h), 0, PENDING))
                 } else {
                     None
                 };
@@ -233,7 +240,7 @@ impl Translator<'_> {
             O::Else => {
                 let reachable = self.reachable;
                 if reachable {
-                    let op = self.emit(h::br, 0, 0, PENDING);
+                    let op = self.emit(K::br, 0, 0, PENDING);
                     self.ctrl
                         .last_mut()
                         .expect("validated")
@@ -266,14 +273,14 @@ impl Translator<'_> {
                 self.reachable = reachable;
                 if ctrl.kind == Kind::Func {
                     if reachable {
-                        self.emit(h::ret, self.slot(0), ctrl.results, 0);
+                        self.emit(K::ret, self.slot(0), ctrl.results, 0);
                     }
                     return Ok(false);
                 }
             }
             _ if !self.reachable => {}
             O::Unreachable => {
-                self.emit(h::unreachable, 0, 0, 0);
+                self.emit(K::unreachable, 0, 0, 0);
                 self.reachable = false;
             }
             O::Nop => {}
@@ -287,7 +294,7 @@ impl Translator<'_> {
             }
             O::BrTable { ref targets } => {
                 self.pop(1);
-                let table = self.emit(h::br_table, self.slot(self.h), targets.len(), 0);
+                let table = self.emit(K::br_table, self.slot(self.h), targets.len(), 0);
                 let mut depths = Vec::with_capacity(targets.len() as usize + 1);
                 for t in targets.targets() {
                     depths.push(t?);
@@ -296,7 +303,7 @@ impl Translator<'_> {
                 for depth in depths {
                     let (dst, n, _) = self.label(depth);
                     let src = self.slot(self.h - n);
-                    let entry = self.emit(h::br_table_entry, dst, src, (n as u64) << 32 | PENDING);
+                    let entry = self.emit(K::br_table_entry, dst, src, (n as u64) << 32 | PENDING);
                     if depth as usize == self.ctrl.len() - 1 {
                         // Branch to the function label: the final `ret` reads the results at slot 0.
                         self.ctrl[0].fixups.push((entry, table));
@@ -308,7 +315,7 @@ impl Translator<'_> {
             }
             O::Return => {
                 let n = self.ctrl[0].results;
-                self.emit(h::ret, self.slot(self.h - n), n, 0);
+                self.emit(K::ret, self.slot(self.h - n), n, 0);
                 self.reachable = false;
             }
             O::Call { function_index } => self.call(function_index),
@@ -322,95 +329,95 @@ impl Translator<'_> {
                 let index_slot = self.slot(self.h);
                 let base = self.h - params;
                 let c = (self.type_ids[type_index as usize] as u64) << 32 | table_index as u64;
-                self.emit(h::call_indirect, self.slot(base), index_slot, c);
+                self.emit(K::call_indirect, self.slot(base), index_slot, c);
                 self.h = base;
                 self.push(results);
             }
             O::Drop => self.pop(1),
             O::Select | O::TypedSelect { .. } => {
-                self.emit(h::select, self.slot(self.h - 3), 0, 0);
+                self.emit(K::select, self.slot(self.h - 3), 0, 0);
                 self.pop(2);
             }
             O::LocalGet { local_index } => {
-                self.emit(h::copy, self.slot(self.h), local_index, 0);
+                self.emit(K::copy, self.slot(self.h), local_index, 0);
                 self.push(1);
             }
             O::LocalSet { local_index } => {
-                self.emit(h::copy, local_index, self.slot(self.h - 1), 0);
+                self.emit(K::copy, local_index, self.slot(self.h - 1), 0);
                 self.pop(1);
             }
             O::LocalTee { local_index } => {
-                self.emit(h::copy, local_index, self.slot(self.h - 1), 0);
+                self.emit(K::copy, local_index, self.slot(self.h - 1), 0);
             }
             O::GlobalGet { global_index } => {
-                self.emit(h::global_get, self.slot(self.h), global_index, 0);
+                self.emit(K::global_get, self.slot(self.h), global_index, 0);
                 self.push(1);
             }
             O::GlobalSet { global_index } => {
-                self.emit(h::global_set, self.slot(self.h - 1), global_index, 0);
+                self.emit(K::global_set, self.slot(self.h - 1), global_index, 0);
                 self.pop(1);
             }
-            O::I32Load { memarg } | O::F32Load { memarg } => self.load(h::i32_load, memarg.offset),
-            O::I64Load { memarg } | O::F64Load { memarg } => self.load(h::i64_load, memarg.offset),
-            O::I32Load8S { memarg } => self.load(h::i32_load8_s, memarg.offset),
-            O::I32Load8U { memarg } => self.load(h::i32_load8_u, memarg.offset),
-            O::I32Load16S { memarg } => self.load(h::i32_load16_s, memarg.offset),
-            O::I32Load16U { memarg } => self.load(h::i32_load16_u, memarg.offset),
-            O::I64Load8S { memarg } => self.load(h::i64_load8_s, memarg.offset),
-            O::I64Load8U { memarg } => self.load(h::i64_load8_u, memarg.offset),
-            O::I64Load16S { memarg } => self.load(h::i64_load16_s, memarg.offset),
-            O::I64Load16U { memarg } => self.load(h::i64_load16_u, memarg.offset),
-            O::I64Load32S { memarg } => self.load(h::i64_load32_s, memarg.offset),
-            O::I64Load32U { memarg } => self.load(h::i64_load32_u, memarg.offset),
+            O::I32Load { memarg } | O::F32Load { memarg } => self.load(K::i32_load, memarg.offset),
+            O::I64Load { memarg } | O::F64Load { memarg } => self.load(K::i64_load, memarg.offset),
+            O::I32Load8S { memarg } => self.load(K::i32_load8_s, memarg.offset),
+            O::I32Load8U { memarg } => self.load(K::i32_load8_u, memarg.offset),
+            O::I32Load16S { memarg } => self.load(K::i32_load16_s, memarg.offset),
+            O::I32Load16U { memarg } => self.load(K::i32_load16_u, memarg.offset),
+            O::I64Load8S { memarg } => self.load(K::i64_load8_s, memarg.offset),
+            O::I64Load8U { memarg } => self.load(K::i64_load8_u, memarg.offset),
+            O::I64Load16S { memarg } => self.load(K::i64_load16_s, memarg.offset),
+            O::I64Load16U { memarg } => self.load(K::i64_load16_u, memarg.offset),
+            O::I64Load32S { memarg } => self.load(K::i64_load32_s, memarg.offset),
+            O::I64Load32U { memarg } => self.load(K::i64_load32_u, memarg.offset),
             O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
-                self.store(h::i32_store, memarg.offset)
+                self.store(K::i32_store, memarg.offset)
             }
             O::I64Store { memarg } | O::F64Store { memarg } => {
-                self.store(h::i64_store, memarg.offset)
+                self.store(K::i64_store, memarg.offset)
             }
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
-                self.store(h::store8, memarg.offset)
+                self.store(K::store8, memarg.offset)
             }
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
-                self.store(h::store16, memarg.offset)
+                self.store(K::store16, memarg.offset)
             }
             O::MemorySize { .. } => {
-                self.emit(h::memory_size, self.slot(self.h), 0, 0);
+                self.emit(K::memory_size, self.slot(self.h), 0, 0);
                 self.push(1);
             }
-            O::MemoryGrow { .. } => self.unop(h::memory_grow),
+            O::MemoryGrow { .. } => self.unop(K::memory_grow),
             O::MemoryFill { .. } => {
-                self.emit(h::memory_fill, self.slot(self.h - 3), 0, 0);
+                self.emit(K::memory_fill, self.slot(self.h - 3), 0, 0);
                 self.pop(3);
             }
             O::MemoryCopy { .. } => {
-                self.emit(h::memory_copy, self.slot(self.h - 3), 0, 0);
+                self.emit(K::memory_copy, self.slot(self.h - 3), 0, 0);
                 self.pop(3);
             }
             O::MemoryInit { data_index, .. } => {
-                self.emit(h::memory_init, self.slot(self.h - 3), data_index, 0);
+                self.emit(K::memory_init, self.slot(self.h - 3), data_index, 0);
                 self.pop(3);
             }
             O::DataDrop { data_index } => {
-                self.emit(h::data_drop, 0, data_index, 0);
+                self.emit(K::data_drop, 0, data_index, 0);
             }
             O::TableGet { table } => {
-                self.emit(h::table_get, self.slot(self.h - 1), table, 0);
+                self.emit(K::table_get, self.slot(self.h - 1), table, 0);
             }
             O::TableSet { table } => {
-                self.emit(h::table_set, self.slot(self.h - 2), table, 0);
+                self.emit(K::table_set, self.slot(self.h - 2), table, 0);
                 self.pop(2);
             }
             O::TableSize { table } => {
-                self.emit(h::table_size, self.slot(self.h), table, 0);
+                self.emit(K::table_size, self.slot(self.h), table, 0);
                 self.push(1);
             }
             O::TableGrow { table } => {
-                self.emit(h::table_grow, self.slot(self.h - 2), table, 0);
+                self.emit(K::table_grow, self.slot(self.h - 2), table, 0);
                 self.pop(1);
             }
             O::TableFill { table } => {
-                self.emit(h::table_fill, self.slot(self.h - 3), table, 0);
+                self.emit(K::table_fill, self.slot(self.h - 3), table, 0);
                 self.pop(3);
             }
             O::TableCopy {
@@ -418,7 +425,7 @@ impl Translator<'_> {
                 src_table,
             } => {
                 self.emit(
-                    h::table_copy,
+                    K::table_copy,
                     self.slot(self.h - 3),
                     dst_table,
                     src_table as u64,
@@ -427,7 +434,7 @@ impl Translator<'_> {
             }
             O::TableInit { elem_index, table } => {
                 self.emit(
-                    h::table_init,
+                    K::table_init,
                     self.slot(self.h - 3),
                     table,
                     elem_index as u64,
@@ -435,16 +442,16 @@ impl Translator<'_> {
                 self.pop(3);
             }
             O::ElemDrop { elem_index } => {
-                self.emit(h::elem_drop, 0, elem_index, 0);
+                self.emit(K::elem_drop, 0, elem_index, 0);
             }
             O::I32Const { value } => self.constant(value as u32 as u64),
             O::I64Const { value } => self.constant(value as u64),
             O::F32Const { value } => self.constant(value.bits() as u64),
             O::F64Const { value } => self.constant(value.bits()),
             O::RefNull { .. } => self.constant(0),
-            O::RefIsNull => self.unop(h::ref_is_null),
+            O::RefIsNull => self.unop(K::ref_is_null),
             O::RefFunc { function_index } => {
-                self.emit(h::ref_func, self.slot(self.h), function_index, 0);
+                self.emit(K::ref_func, self.slot(self.h), function_index, 0);
                 self.push(1);
             }
             // Reinterpretations do not change the bits of a slot.
@@ -470,144 +477,144 @@ impl Translator<'_> {
     }
 }
 
-/// Handler of a numeric instruction, and whether it takes two operands.
-fn numeric(op: &Operator<'_>) -> Option<(Handler, bool)> {
+/// K of a numeric instruction, and whether it takes two operands.
+fn numeric(op: &Operator<'_>) -> Option<(K, bool)> {
     use Operator as O;
-    let u = |f: Handler| Some((f, false));
-    let b = |f: Handler| Some((f, true));
+    let u = |f: K| Some((f, false));
+    let b = |f: K| Some((f, true));
     match op {
-        O::I32Eqz => u(h::i32_eqz),
-        O::I32Eq => b(h::i32_eq),
-        O::I32Ne => b(h::i32_ne),
-        O::I32LtS => b(h::i32_lt_s),
-        O::I32LtU => b(h::i32_lt_u),
-        O::I32GtS => b(h::i32_gt_s),
-        O::I32GtU => b(h::i32_gt_u),
-        O::I32LeS => b(h::i32_le_s),
-        O::I32LeU => b(h::i32_le_u),
-        O::I32GeS => b(h::i32_ge_s),
-        O::I32GeU => b(h::i32_ge_u),
-        O::I64Eqz => u(h::i64_eqz),
-        O::I64Eq => b(h::i64_eq),
-        O::I64Ne => b(h::i64_ne),
-        O::I64LtS => b(h::i64_lt_s),
-        O::I64LtU => b(h::i64_lt_u),
-        O::I64GtS => b(h::i64_gt_s),
-        O::I64GtU => b(h::i64_gt_u),
-        O::I64LeS => b(h::i64_le_s),
-        O::I64LeU => b(h::i64_le_u),
-        O::I64GeS => b(h::i64_ge_s),
-        O::I64GeU => b(h::i64_ge_u),
-        O::F32Eq => b(h::f32_eq),
-        O::F32Ne => b(h::f32_ne),
-        O::F32Lt => b(h::f32_lt),
-        O::F32Gt => b(h::f32_gt),
-        O::F32Le => b(h::f32_le),
-        O::F32Ge => b(h::f32_ge),
-        O::F64Eq => b(h::f64_eq),
-        O::F64Ne => b(h::f64_ne),
-        O::F64Lt => b(h::f64_lt),
-        O::F64Gt => b(h::f64_gt),
-        O::F64Le => b(h::f64_le),
-        O::F64Ge => b(h::f64_ge),
-        O::I32Clz => u(h::i32_clz),
-        O::I32Ctz => u(h::i32_ctz),
-        O::I32Popcnt => u(h::i32_popcnt),
-        O::I32Add => b(h::i32_add),
-        O::I32Sub => b(h::i32_sub),
-        O::I32Mul => b(h::i32_mul),
-        O::I32DivS => b(h::i32_div_s),
-        O::I32DivU => b(h::i32_div_u),
-        O::I32RemS => b(h::i32_rem_s),
-        O::I32RemU => b(h::i32_rem_u),
-        O::I32And => b(h::i32_and),
-        O::I32Or => b(h::i32_or),
-        O::I32Xor => b(h::i32_xor),
-        O::I32Shl => b(h::i32_shl),
-        O::I32ShrS => b(h::i32_shr_s),
-        O::I32ShrU => b(h::i32_shr_u),
-        O::I32Rotl => b(h::i32_rotl),
-        O::I32Rotr => b(h::i32_rotr),
-        O::I64Clz => u(h::i64_clz),
-        O::I64Ctz => u(h::i64_ctz),
-        O::I64Popcnt => u(h::i64_popcnt),
-        O::I64Add => b(h::i64_add),
-        O::I64Sub => b(h::i64_sub),
-        O::I64Mul => b(h::i64_mul),
-        O::I64DivS => b(h::i64_div_s),
-        O::I64DivU => b(h::i64_div_u),
-        O::I64RemS => b(h::i64_rem_s),
-        O::I64RemU => b(h::i64_rem_u),
-        O::I64And => b(h::i64_and),
-        O::I64Or => b(h::i64_or),
-        O::I64Xor => b(h::i64_xor),
-        O::I64Shl => b(h::i64_shl),
-        O::I64ShrS => b(h::i64_shr_s),
-        O::I64ShrU => b(h::i64_shr_u),
-        O::I64Rotl => b(h::i64_rotl),
-        O::I64Rotr => b(h::i64_rotr),
-        O::F32Abs => u(h::f32_abs),
-        O::F32Neg => u(h::f32_neg),
-        O::F32Ceil => u(h::f32_ceil),
-        O::F32Floor => u(h::f32_floor),
-        O::F32Trunc => u(h::f32_trunc),
-        O::F32Nearest => u(h::f32_nearest),
-        O::F32Sqrt => u(h::f32_sqrt),
-        O::F32Add => b(h::f32_add),
-        O::F32Sub => b(h::f32_sub),
-        O::F32Mul => b(h::f32_mul),
-        O::F32Div => b(h::f32_div),
-        O::F32Min => b(h::f32_min),
-        O::F32Max => b(h::f32_max),
-        O::F32Copysign => b(h::f32_copysign),
-        O::F64Abs => u(h::f64_abs),
-        O::F64Neg => u(h::f64_neg),
-        O::F64Ceil => u(h::f64_ceil),
-        O::F64Floor => u(h::f64_floor),
-        O::F64Trunc => u(h::f64_trunc),
-        O::F64Nearest => u(h::f64_nearest),
-        O::F64Sqrt => u(h::f64_sqrt),
-        O::F64Add => b(h::f64_add),
-        O::F64Sub => b(h::f64_sub),
-        O::F64Mul => b(h::f64_mul),
-        O::F64Div => b(h::f64_div),
-        O::F64Min => b(h::f64_min),
-        O::F64Max => b(h::f64_max),
-        O::F64Copysign => b(h::f64_copysign),
-        O::I32WrapI64 => u(h::i32_wrap_i64),
-        O::I32TruncF32S => u(h::i32_trunc_f32_s),
-        O::I32TruncF32U => u(h::i32_trunc_f32_u),
-        O::I32TruncF64S => u(h::i32_trunc_f64_s),
-        O::I32TruncF64U => u(h::i32_trunc_f64_u),
-        O::I64ExtendI32S => u(h::i64_extend_i32_s),
-        O::I64ExtendI32U => u(h::i64_extend_i32_u),
-        O::I64TruncF32S => u(h::i64_trunc_f32_s),
-        O::I64TruncF32U => u(h::i64_trunc_f32_u),
-        O::I64TruncF64S => u(h::i64_trunc_f64_s),
-        O::I64TruncF64U => u(h::i64_trunc_f64_u),
-        O::F32ConvertI32S => u(h::f32_convert_i32_s),
-        O::F32ConvertI32U => u(h::f32_convert_i32_u),
-        O::F32ConvertI64S => u(h::f32_convert_i64_s),
-        O::F32ConvertI64U => u(h::f32_convert_i64_u),
-        O::F32DemoteF64 => u(h::f32_demote_f64),
-        O::F64ConvertI32S => u(h::f64_convert_i32_s),
-        O::F64ConvertI32U => u(h::f64_convert_i32_u),
-        O::F64ConvertI64S => u(h::f64_convert_i64_s),
-        O::F64ConvertI64U => u(h::f64_convert_i64_u),
-        O::F64PromoteF32 => u(h::f64_promote_f32),
-        O::I32Extend8S => u(h::i32_extend8_s),
-        O::I32Extend16S => u(h::i32_extend16_s),
-        O::I64Extend8S => u(h::i64_extend8_s),
-        O::I64Extend16S => u(h::i64_extend16_s),
-        O::I64Extend32S => u(h::i64_extend32_s),
-        O::I32TruncSatF32S => u(h::i32_trunc_sat_f32_s),
-        O::I32TruncSatF32U => u(h::i32_trunc_sat_f32_u),
-        O::I32TruncSatF64S => u(h::i32_trunc_sat_f64_s),
-        O::I32TruncSatF64U => u(h::i32_trunc_sat_f64_u),
-        O::I64TruncSatF32S => u(h::i64_trunc_sat_f32_s),
-        O::I64TruncSatF32U => u(h::i64_trunc_sat_f32_u),
-        O::I64TruncSatF64S => u(h::i64_trunc_sat_f64_s),
-        O::I64TruncSatF64U => u(h::i64_trunc_sat_f64_u),
+        O::I32Eqz => u(K::i32_eqz),
+        O::I32Eq => b(K::i32_eq),
+        O::I32Ne => b(K::i32_ne),
+        O::I32LtS => b(K::i32_lt_s),
+        O::I32LtU => b(K::i32_lt_u),
+        O::I32GtS => b(K::i32_gt_s),
+        O::I32GtU => b(K::i32_gt_u),
+        O::I32LeS => b(K::i32_le_s),
+        O::I32LeU => b(K::i32_le_u),
+        O::I32GeS => b(K::i32_ge_s),
+        O::I32GeU => b(K::i32_ge_u),
+        O::I64Eqz => u(K::i64_eqz),
+        O::I64Eq => b(K::i64_eq),
+        O::I64Ne => b(K::i64_ne),
+        O::I64LtS => b(K::i64_lt_s),
+        O::I64LtU => b(K::i64_lt_u),
+        O::I64GtS => b(K::i64_gt_s),
+        O::I64GtU => b(K::i64_gt_u),
+        O::I64LeS => b(K::i64_le_s),
+        O::I64LeU => b(K::i64_le_u),
+        O::I64GeS => b(K::i64_ge_s),
+        O::I64GeU => b(K::i64_ge_u),
+        O::F32Eq => b(K::f32_eq),
+        O::F32Ne => b(K::f32_ne),
+        O::F32Lt => b(K::f32_lt),
+        O::F32Gt => b(K::f32_gt),
+        O::F32Le => b(K::f32_le),
+        O::F32Ge => b(K::f32_ge),
+        O::F64Eq => b(K::f64_eq),
+        O::F64Ne => b(K::f64_ne),
+        O::F64Lt => b(K::f64_lt),
+        O::F64Gt => b(K::f64_gt),
+        O::F64Le => b(K::f64_le),
+        O::F64Ge => b(K::f64_ge),
+        O::I32Clz => u(K::i32_clz),
+        O::I32Ctz => u(K::i32_ctz),
+        O::I32Popcnt => u(K::i32_popcnt),
+        O::I32Add => b(K::i32_add),
+        O::I32Sub => b(K::i32_sub),
+        O::I32Mul => b(K::i32_mul),
+        O::I32DivS => b(K::i32_div_s),
+        O::I32DivU => b(K::i32_div_u),
+        O::I32RemS => b(K::i32_rem_s),
+        O::I32RemU => b(K::i32_rem_u),
+        O::I32And => b(K::i32_and),
+        O::I32Or => b(K::i32_or),
+        O::I32Xor => b(K::i32_xor),
+        O::I32Shl => b(K::i32_shl),
+        O::I32ShrS => b(K::i32_shr_s),
+        O::I32ShrU => b(K::i32_shr_u),
+        O::I32Rotl => b(K::i32_rotl),
+        O::I32Rotr => b(K::i32_rotr),
+        O::I64Clz => u(K::i64_clz),
+        O::I64Ctz => u(K::i64_ctz),
+        O::I64Popcnt => u(K::i64_popcnt),
+        O::I64Add => b(K::i64_add),
+        O::I64Sub => b(K::i64_sub),
+        O::I64Mul => b(K::i64_mul),
+        O::I64DivS => b(K::i64_div_s),
+        O::I64DivU => b(K::i64_div_u),
+        O::I64RemS => b(K::i64_rem_s),
+        O::I64RemU => b(K::i64_rem_u),
+        O::I64And => b(K::i64_and),
+        O::I64Or => b(K::i64_or),
+        O::I64Xor => b(K::i64_xor),
+        O::I64Shl => b(K::i64_shl),
+        O::I64ShrS => b(K::i64_shr_s),
+        O::I64ShrU => b(K::i64_shr_u),
+        O::I64Rotl => b(K::i64_rotl),
+        O::I64Rotr => b(K::i64_rotr),
+        O::F32Abs => u(K::f32_abs),
+        O::F32Neg => u(K::f32_neg),
+        O::F32Ceil => u(K::f32_ceil),
+        O::F32Floor => u(K::f32_floor),
+        O::F32Trunc => u(K::f32_trunc),
+        O::F32Nearest => u(K::f32_nearest),
+        O::F32Sqrt => u(K::f32_sqrt),
+        O::F32Add => b(K::f32_add),
+        O::F32Sub => b(K::f32_sub),
+        O::F32Mul => b(K::f32_mul),
+        O::F32Div => b(K::f32_div),
+        O::F32Min => b(K::f32_min),
+        O::F32Max => b(K::f32_max),
+        O::F32Copysign => b(K::f32_copysign),
+        O::F64Abs => u(K::f64_abs),
+        O::F64Neg => u(K::f64_neg),
+        O::F64Ceil => u(K::f64_ceil),
+        O::F64Floor => u(K::f64_floor),
+        O::F64Trunc => u(K::f64_trunc),
+        O::F64Nearest => u(K::f64_nearest),
+        O::F64Sqrt => u(K::f64_sqrt),
+        O::F64Add => b(K::f64_add),
+        O::F64Sub => b(K::f64_sub),
+        O::F64Mul => b(K::f64_mul),
+        O::F64Div => b(K::f64_div),
+        O::F64Min => b(K::f64_min),
+        O::F64Max => b(K::f64_max),
+        O::F64Copysign => b(K::f64_copysign),
+        O::I32WrapI64 => u(K::i32_wrap_i64),
+        O::I32TruncF32S => u(K::i32_trunc_f32_s),
+        O::I32TruncF32U => u(K::i32_trunc_f32_u),
+        O::I32TruncF64S => u(K::i32_trunc_f64_s),
+        O::I32TruncF64U => u(K::i32_trunc_f64_u),
+        O::I64ExtendI32S => u(K::i64_extend_i32_s),
+        O::I64ExtendI32U => u(K::i64_extend_i32_u),
+        O::I64TruncF32S => u(K::i64_trunc_f32_s),
+        O::I64TruncF32U => u(K::i64_trunc_f32_u),
+        O::I64TruncF64S => u(K::i64_trunc_f64_s),
+        O::I64TruncF64U => u(K::i64_trunc_f64_u),
+        O::F32ConvertI32S => u(K::f32_convert_i32_s),
+        O::F32ConvertI32U => u(K::f32_convert_i32_u),
+        O::F32ConvertI64S => u(K::f32_convert_i64_s),
+        O::F32ConvertI64U => u(K::f32_convert_i64_u),
+        O::F32DemoteF64 => u(K::f32_demote_f64),
+        O::F64ConvertI32S => u(K::f64_convert_i32_s),
+        O::F64ConvertI32U => u(K::f64_convert_i32_u),
+        O::F64ConvertI64S => u(K::f64_convert_i64_s),
+        O::F64ConvertI64U => u(K::f64_convert_i64_u),
+        O::F64PromoteF32 => u(K::f64_promote_f32),
+        O::I32Extend8S => u(K::i32_extend8_s),
+        O::I32Extend16S => u(K::i32_extend16_s),
+        O::I64Extend8S => u(K::i64_extend8_s),
+        O::I64Extend16S => u(K::i64_extend16_s),
+        O::I64Extend32S => u(K::i64_extend32_s),
+        O::I32TruncSatF32S => u(K::i32_trunc_sat_f32_s),
+        O::I32TruncSatF32U => u(K::i32_trunc_sat_f32_u),
+        O::I32TruncSatF64S => u(K::i32_trunc_sat_f64_s),
+        O::I32TruncSatF64U => u(K::i32_trunc_sat_f64_u),
+        O::I64TruncSatF32S => u(K::i64_trunc_sat_f32_s),
+        O::I64TruncSatF32U => u(K::i64_trunc_sat_f32_u),
+        O::I64TruncSatF64S => u(K::i64_trunc_sat_f64_s),
+        O::I64TruncSatF64U => u(K::i64_trunc_sat_f64_u),
         _ => None,
     }
 }
@@ -639,6 +646,8 @@ pub(crate) fn translate(
         code: Vec::new(),
         offsets: Vec::new(),
         heights: Vec::new(),
+        kinds: Vec::new(),
+        loops: Vec::new(),
         ctrl: vec![Ctrl {
             kind: Kind::Func,
             base: 0,
@@ -661,7 +670,7 @@ pub(crate) fn translate(
     let mut reader = body.get_operators_reader()?;
     if t.fuel {
         t.pos = reader.original_position() as u32;
-        t.emit(h::fuel, 0, 0, 0);
+        t.emit(K::fuel, 0, 0, 0);
     }
     loop {
         let (op, offset) = reader.read_with_offset()?;
@@ -692,6 +701,8 @@ pub(crate) fn translate(
         code: t.code.into_boxed_slice(),
         offsets: t.offsets.into_boxed_slice(),
         heights: t.heights.into_boxed_slice(),
+        kinds: t.kinds.into_boxed_slice(),
+        loop_heads: t.loops.into_boxed_slice(),
         func_index,
         type_id: type_ids[type_index as usize],
         num_params: ty.params.len() as u32,
