@@ -7,7 +7,7 @@ bin=${1:?usage: $0 BINARY}
 command -v objdump >/dev/null || { echo "objdump not found (apt-get install binutils)"; exit 1; }
 objdump -d --no-show-raw-insn -C "$bin" | awk '
   /^[0-9a-f]+ <.*>:$/ { name = $0; sub(/^[0-9a-f]+ </, "", name); sub(/>:$/, "", name); next }
-  name ~ /^wdb_engine::handlers::/ && name !~ /::(trap|leave_call|leave_return|enter)$/ && /call +\*/ && !/rip/ {
+  name ~ /^wdb_engine::handlers::/ && name !~ /::(trap|leave_call|leave_return|enter|[a-z_]+_slow)$/ && /call +\*/ && !/rip/ {
     bad[name] = 1
   }
   name ~ /^wdb_engine::handlers::/ { seen[name] = 1 }

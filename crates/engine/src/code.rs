@@ -7,17 +7,39 @@
 //! whole wasm operand stack is in the frame. [`FuncBody::offsets`] maps each op to the
 //! module-relative wasm offset of its instruction, [`FuncBody::heights`] to its operand height.
 
+use std::sync::atomic::{AtomicPtr, Ordering};
+
 use crate::values::FuncAddr;
 
 /// A handler executes one op and continues with the next (see [`crate::exec`]).
 pub(crate) type Handler = unsafe fn(*const Op, *mut u64, &mut Cx) -> Next;
 
+/// A handler slot. The debugger patches it (breakpoints, watchpoints), an interrupt even from
+/// another thread: relaxed atomic accesses, which compile to plain loads and stores.
+#[repr(transparent)]
+pub(crate) struct HandlerCell(AtomicPtr<()>);
+
+impl HandlerCell {
+    pub const fn new(h: Handler) -> HandlerCell {
+        HandlerCell(AtomicPtr::new(h as *mut ()))
+    }
+
+    #[inline(always)]
+    pub fn get(&self) -> Handler {
+        // SAFETY: the cell only ever holds `Handler`s.
+        unsafe { std::mem::transmute::<*mut (), Handler>(self.0.load(Ordering::Relaxed)) }
+    }
+
+    pub fn set(&self, h: Handler) {
+        self.0.store(h as *mut (), Ordering::Relaxed);
+    }
+}
+
 /// One D-code op.
 #[repr(C)]
-#[derive(Clone, Copy)]
 pub(crate) struct Op {
     /// The handler; the debugger patches it (breakpoints, watchpoints, interrupts).
-    pub h: Handler,
+    pub h: HandlerCell,
     pub a: u32,
     pub b: u32,
     pub c: u64,
@@ -44,6 +66,8 @@ pub(crate) struct FuncBody {
     pub loop_heads: Box<[u32]>,
     /// Index in the module's function index space.
     pub func_index: u32,
+    /// Byte range of the body (locals and code) in the module.
+    pub range: (u32, u32),
     /// Canonical (engine-wide) type id of the signature.
     pub type_id: u32,
     pub num_params: u32,
@@ -94,6 +118,12 @@ pub(crate) enum Exit {
     /// are at the callee's frame base.
     Return,
     Trap(crate::trap::TrapCode),
+    /// A breakpoint op was reached (not executed).
+    Breakpoint,
+    /// An interrupt patch was reached (the op not executed).
+    Interrupt,
+    /// A watched memory access happened; the hit is in [`Cx::watch_hit`] (none: continue).
+    Watch,
     /// Call a function the handlers cannot enter directly (host, other instance); the
     /// arguments are at `base` of the current frame and the results go there.
     Call {
@@ -118,4 +148,6 @@ pub(crate) struct Cx {
     pub exit_fp: *mut u64,
     /// Fuel left for code translated with fuel checks.
     pub fuel: u64,
+    /// The watchpoint hit reported with [`Exit::Watch`].
+    pub watch_hit: Option<crate::debug::WatchHit>,
 }

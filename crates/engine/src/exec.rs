@@ -3,11 +3,12 @@
 
 #[cfg(not(wdb_tail))]
 use crate::code::Next;
-use crate::code::{Cx, Exit, FrameKind, FuncBody, Op};
-use crate::handlers;
+use crate::code::{Cx, Exit, FrameKind, Op};
+use crate::debug::{self, PauseReason};
+use crate::handlers::{self, STEP};
 use crate::store::{Caller, FuncInst, Store};
 use crate::trap::TrapCode;
-use crate::values::{FuncAddr, Val};
+use crate::values::{FuncAddr, Val, ValType};
 use crate::{Trap, TrapFrame, TrapKind};
 
 /// Runs the handler chain from `ip` until a handler leaves it.
@@ -18,13 +19,13 @@ use crate::{Trap, TrapFrame, TrapKind};
 unsafe fn execute(ip: *const Op, fp: *mut u64, cx: &mut Cx) {
     #[cfg(wdb_tail)]
     unsafe {
-        ((*ip).h)(ip, fp, cx);
+        ((*ip).h.get())(ip, fp, cx);
     }
     #[cfg(not(wdb_tail))]
     unsafe {
         let mut next = Next { ip, fp };
         while !next.ip.is_null() {
-            next = ((*next.ip).h)(next.ip, next.fp, cx);
+            next = ((*next.ip).h.get())(next.ip, next.fp, cx);
         }
     }
 }
@@ -48,8 +49,35 @@ pub(crate) fn load_instance(cx: &mut Cx, store: &mut Store, instance: u32) {
     }
 }
 
-/// Calls the wasm function `func` with `args` and returns its result cells.
-pub(crate) fn run(store: &mut Store, func: FuncAddr, args: &[Val]) -> Result<Vec<u64>, Trap> {
+/// A call from the host into wasm that can pause and resume: the interpreter's registers,
+/// its frames, and where to continue.
+pub(crate) struct Execution {
+    pub cx: Cx,
+    pub ip: *const Op,
+    pub fp: *mut u64,
+    /// Result types of the entry function.
+    pub results: Vec<ValType>,
+}
+
+/// How far the driver runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Until the call returns, traps or pauses.
+    Run,
+    /// One wasm instruction.
+    Step,
+}
+
+/// Why the driver stopped.
+pub(crate) enum Outcome {
+    Finished(Vec<u64>),
+    Trapped(Trap),
+    Paused(PauseReason),
+}
+
+/// Prepares a call of the wasm function `func`: the execution is paused before its first
+/// instruction.
+pub(crate) fn start(store: &mut Store, func: FuncAddr, args: &[Val]) -> Result<Box<Execution>, Trap> {
     let FuncInst::Wasm { instance, body, .. } = store.funcs[func.0 as usize] else {
         unreachable!("host functions are called by Store::invoke")
     };
@@ -63,6 +91,7 @@ pub(crate) fn run(store: &mut Store, func: FuncAddr, args: &[Val]) -> Result<Vec
     for (i, a) in args.iter().enumerate() {
         store.stack[i] = a.to_cell();
     }
+    let results = store.func_type(func).results;
     let mut cx = Cx {
         mem: std::ptr::null_mut(),
         mem_len: 0,
@@ -78,129 +107,170 @@ pub(crate) fn run(store: &mut Store, func: FuncAddr, args: &[Val]) -> Result<Vec
         exit_ip: std::ptr::null(),
         exit_fp: base,
         fuel: store.fuel,
+        watch_hit: None,
     };
     load_instance(&mut cx, store, instance);
-    // SAFETY: the body belongs to a live module; the stack is large enough (checked on entry).
-    let result = unsafe { drive(&mut cx, store, body, base) };
-    store.frames = std::mem::take(&mut cx.frames);
-    store.fuel = cx.fuel;
-    result
+    // SAFETY: the body belongs to a live module; `enter` checks the stack has room.
+    let fp = unsafe { handlers::enter(std::ptr::null(), base, &mut cx, &*body, 0, FrameKind::Entry) }
+        .map_err(|code| Trap::new(code.kind(cx.max_frames)))?;
+    // SAFETY: `enter` pushed the entry frame.
+    unsafe { cx.frames.last_mut().unwrap_unchecked().instance = instance };
+    // SAFETY: as above.
+    let ip = unsafe { (*body).code.as_ptr() };
+    Ok(Box::new(Execution { cx, ip, fp, results }))
 }
 
-/// Enters `body` from the host with its arguments at `fp`, runs until it returns.
-unsafe fn drive(
-    cx: &mut Cx,
-    store: *mut Store,
-    body: *const FuncBody,
-    fp: *mut u64,
-) -> Result<Vec<u64>, Trap> {
+/// Continues `ex` until it finishes, traps or pauses (after one instruction in `Mode::Step`).
+pub(crate) fn drive(store: &mut Store, ex: &mut Execution, mode: Mode) -> Outcome {
+    ex.cx.store = store;
+    ex.cx.fuel = store.fuel;
+    let instance = ex.cx.instance;
+    load_instance(&mut ex.cx, store, instance);
+    // SAFETY: `ex` holds a valid paused position of code owned by the store's modules.
+    let outcome = unsafe { drive_inner(store, ex, mode) };
+    store.fuel = ex.cx.fuel;
+    outcome
+}
+
+/// What the driver does after a handler left the chain.
+enum Flow {
+    Continue(*const Op, *mut u64),
+    Stop(Outcome),
+}
+
+unsafe fn drive_inner(store: *mut Store, ex: &mut Execution, mode: Mode) -> Outcome {
     unsafe {
-        let body = &*body;
-        let instance = cx.instance;
-        // A pseudo call from the host: `enter` checks limits and pushes the entry frame.
-        let (mut ip, mut fp) =
-            match handlers::enter(std::ptr::null(), fp, cx, body, 0, FrameKind::Entry) {
-                Ok(new_fp) => {
-                    cx.frames.last_mut().unwrap_unchecked().instance = instance;
-                    (body.code.as_ptr(), new_fp)
-                }
-                Err(_) => {
-                    return Err(Trap::new(TrapKind::CallStackExhausted {
-                        limit: cx.max_frames,
-                    }));
-                }
-            };
+        let cx = &mut ex.cx;
+        let (mut ip, mut fp) = (ex.ip, ex.fp);
+        // The op we are paused at may be patched (e.g. the breakpoint we stopped at): it always
+        // runs in step mode, which ignores patches.
+        let mut step = true;
         loop {
-            execute(ip, fp, cx);
-            match std::mem::replace(&mut cx.exit, Exit::None) {
-                Exit::None => unreachable!("handler left without a reason"),
-                Exit::Return => {
-                    let frame = cx.frames.pop().unwrap_unchecked();
-                    if frame.kind == FrameKind::Entry {
-                        let body = &*frame.func;
-                        let results =
-                            std::slice::from_raw_parts(cx.exit_fp, body.num_results as usize);
-                        return Ok(results.to_vec());
+            let flow = if step {
+                step = false;
+                let body = &*cx.frames.last().unwrap_unchecked().func;
+                let kind = body.kinds[body.op_index(ip)];
+                let pending = debug::watch_before(&*store, cx, kind, &*ip, fp);
+                let next = STEP[kind as usize](ip, fp, cx);
+                if next.ip.is_null() {
+                    exit_flow(store, cx, mode)
+                } else if let Some(hit) = pending {
+                    cx.watch_hit = Some(debug::watch_after(&*store, cx, hit));
+                    cx.exit_ip = next.ip;
+                    cx.exit_fp = next.fp;
+                    Flow::Stop(Outcome::Paused(PauseReason::Watch(cx.watch_hit.take().unwrap_unchecked())))
+                } else if mode == Mode::Step {
+                    cx.exit_ip = next.ip;
+                    cx.exit_fp = next.fp;
+                    Flow::Stop(Outcome::Paused(PauseReason::Step))
+                } else {
+                    Flow::Continue(next.ip, next.fp)
+                }
+            } else {
+                execute(ip, fp, cx);
+                exit_flow(store, cx, Mode::Run)
+            };
+            match flow {
+                Flow::Continue(i, f) => {
+                    ip = i;
+                    fp = f;
+                    if mode == Mode::Step {
+                        // A host call or a return across instances completed the step.
+                        ex.ip = ip;
+                        ex.fp = fp;
+                        return Outcome::Paused(PauseReason::Step);
                     }
-                    // Back from another instance.
-                    let caller = cx.frames.last().map_or(instance, |f| f.instance);
-                    load_instance(cx, &mut *store, caller);
-                    ip = frame.ret;
-                    fp = frame.caller_fp;
                 }
-                Exit::Trap(code) => {
-                    let kind = code.kind(cx.max_frames);
-                    return Err(trap_with_frames(cx, &*store, kind));
+                Flow::Stop(outcome) => {
+                    if let Outcome::Paused(PauseReason::Interrupt) = outcome
+                        && !debug::take_interrupt(&mut *store)
+                    {
+                        // Another store's interrupt patched shared code: not ours, go on.
+                        ip = cx.exit_ip;
+                        fp = cx.exit_fp;
+                        step = true;
+                        continue;
+                    }
+                    ex.ip = cx.exit_ip;
+                    ex.fp = cx.exit_fp;
+                    return outcome;
                 }
-                Exit::Call { addr, base } => {
-                    let call_ip = cx.exit_ip;
-                    let caller_fp = cx.exit_fp;
-                    match &(&(*store).funcs)[addr.0 as usize] {
-                        FuncInst::Host { ty, f, .. } => {
-                            let (f, ty) = (f.clone(), ty.clone());
-                            let args_ptr = caller_fp.add(base as usize);
-                            let args: Vec<Val> = ty
-                                .params
-                                .iter()
-                                .enumerate()
-                                .map(|(i, t)| Val::from_cell(*t, *args_ptr.add(i)))
-                                .collect();
-                            let mut results: Vec<Val> =
-                                ty.results.iter().map(|t| Val::default_for(*t)).collect();
-                            let outcome = f(
-                                &mut Caller {
-                                    store: &mut *store,
-                                    instance: Some(cx.instance),
-                                },
-                                &args,
-                                &mut results,
-                            );
-                            load_instance(cx, &mut *store, cx.instance);
-                            if let Err(mut trap) = outcome {
-                                cx.exit_ip = call_ip;
-                                cx.exit_fp = caller_fp;
-                                let with_frames = trap_with_frames(cx, &*store, trap.kind.clone());
-                                trap.frames = with_frames.frames;
-                                return Err(trap);
-                            }
-                            for (i, r) in results.iter().enumerate() {
-                                *args_ptr.add(i) = r.to_cell();
-                            }
-                            ip = call_ip.add(1);
-                            fp = caller_fp;
-                        }
-                        FuncInst::Wasm {
-                            instance: callee_instance,
-                            body,
-                            ..
-                        } => {
-                            let (callee_instance, body) = (*callee_instance, &**body);
-                            match handlers::enter(
-                                call_ip,
-                                caller_fp,
-                                cx,
-                                body,
-                                base,
-                                FrameKind::CrossInstance,
-                            ) {
-                                Ok(new_fp) => {
-                                    cx.frames.last_mut().unwrap_unchecked().instance =
-                                        callee_instance;
-                                    load_instance(cx, &mut *store, callee_instance);
-                                    ip = body.code.as_ptr();
-                                    fp = new_fp;
-                                }
-                                Err(_) => {
-                                    let kind = match std::mem::replace(&mut cx.exit, Exit::None) {
-                                        Exit::Trap(code) => code.kind(cx.max_frames),
-                                        _ => TrapKind::CallStackExhausted {
-                                            limit: cx.max_frames,
-                                        },
-                                    };
-                                    return Err(trap_with_frames(cx, &*store, kind));
-                                }
-                            }
-                        }
+            }
+        }
+    }
+}
+
+/// Handles the reason a handler left the chain with.
+unsafe fn exit_flow(store: *mut Store, cx: &mut Cx, mode: Mode) -> Flow {
+    unsafe {
+        match std::mem::replace(&mut cx.exit, Exit::None) {
+            Exit::None => unreachable!("handler left without a reason"),
+            Exit::Return => {
+                let frame = cx.frames.pop().unwrap_unchecked();
+                if frame.kind == FrameKind::Entry {
+                    let body = &*frame.func;
+                    let results = std::slice::from_raw_parts(cx.exit_fp, body.num_results as usize);
+                    return Flow::Stop(Outcome::Finished(results.to_vec()));
+                }
+                // Back from another instance.
+                let caller = cx.frames.last().map_or(cx.instance, |f| f.instance);
+                load_instance(cx, &mut *store, caller);
+                Flow::Continue(frame.ret, frame.caller_fp)
+            }
+            Exit::Trap(code) => {
+                let kind = code.kind(cx.max_frames);
+                Flow::Stop(Outcome::Trapped(trap_with_frames(cx, &*store, kind)))
+            }
+            Exit::Breakpoint => Flow::Stop(Outcome::Paused(PauseReason::Breakpoint)),
+            Exit::Interrupt => {
+                debug::restore_safepoints(&*store);
+                Flow::Stop(Outcome::Paused(PauseReason::Interrupt))
+            }
+            Exit::Watch => match cx.watch_hit.take() {
+                Some(hit) => Flow::Stop(Outcome::Paused(PauseReason::Watch(hit))),
+                None => Flow::Continue(cx.exit_ip, cx.exit_fp),
+            },
+            Exit::Call { addr, base } => call_from_driver(store, cx, addr, base, mode),
+        }
+    }
+}
+
+/// Calls a host function or enters a function of another instance for a `call` op at
+/// `cx.exit_ip`.
+unsafe fn call_from_driver(store: *mut Store, cx: &mut Cx, addr: FuncAddr, base: u32, _mode: Mode) -> Flow {
+    unsafe {
+        let call_ip = cx.exit_ip;
+        let caller_fp = cx.exit_fp;
+        match &(&(*store).funcs)[addr.0 as usize] {
+            FuncInst::Host { ty, f, .. } => {
+                let (f, ty) = (f.clone(), ty.clone());
+                let args_ptr = caller_fp.add(base as usize);
+                let args: Vec<Val> =
+                    ty.params.iter().enumerate().map(|(i, t)| Val::from_cell(*t, *args_ptr.add(i))).collect();
+                let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
+                let outcome = f(&mut Caller { store: &mut *store, instance: Some(cx.instance) }, &args, &mut results);
+                load_instance(cx, &mut *store, cx.instance);
+                if let Err(mut trap) = outcome {
+                    let with_frames = trap_with_frames(cx, &*store, trap.kind.clone());
+                    trap.frames = with_frames.frames;
+                    return Flow::Stop(Outcome::Trapped(trap));
+                }
+                for (i, r) in results.iter().enumerate() {
+                    *args_ptr.add(i) = r.to_cell();
+                }
+                Flow::Continue(call_ip.add(1), caller_fp)
+            }
+            FuncInst::Wasm { instance: callee_instance, body, .. } => {
+                let (callee_instance, body) = (*callee_instance, &**body);
+                match handlers::enter(call_ip, caller_fp, cx, body, base, FrameKind::CrossInstance) {
+                    Ok(new_fp) => {
+                        cx.frames.last_mut().unwrap_unchecked().instance = callee_instance;
+                        load_instance(cx, &mut *store, callee_instance);
+                        Flow::Continue(body.code.as_ptr(), new_fp)
+                    }
+                    Err(code) => {
+                        let kind = code.kind(cx.max_frames);
+                        Flow::Stop(Outcome::Trapped(trap_with_frames(cx, &*store, kind)))
                     }
                 }
             }
@@ -467,7 +537,7 @@ pub(crate) mod cold {
         table_index: u32,
         type_id: u32,
         index: u32,
-    ) -> Result<Result<*const FuncBody, FuncAddr>, TrapCode> {
+    ) -> Result<Result<*const crate::code::FuncBody, FuncAddr>, TrapCode> {
         let instance = cx.instance;
         let elem = *table(cx, table_index)
             .elems

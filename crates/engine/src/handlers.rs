@@ -4,7 +4,7 @@
 
 #![allow(clippy::missing_safety_doc)]
 
-use crate::code::{Cx, Exit, Frame, FrameKind, FuncBody, Handler, Next, Op};
+use crate::code::{Cx, Exit, Frame, FrameKind, FuncBody, Handler, HandlerCell, Next, Op};
 use crate::exec::cold;
 use crate::trap::TrapCode as TrapKind;
 use crate::values::FuncAddr;
@@ -18,7 +18,7 @@ macro_rules! next {
         #[cfg(wdb_tail)]
         {
             if !S {
-                return ((*ip).h)(ip, fp, $cx);
+                return ((*ip).h.get())(ip, fp, $cx);
             }
         }
         let _ = &$cx;
@@ -35,7 +35,7 @@ unsafe fn slot(fp: *mut u64, i: u32) -> *mut u64 {
 /// Exits are tail calls like any dispatch, so a handler never needs a native stack frame for
 /// its slow path (which would keep the optimizer from turning its dispatch into a jump).
 static EXIT: Op = Op {
-    h: exit,
+    h: HandlerCell::new(exit),
     a: 0,
     b: 0,
     c: 0,
@@ -648,6 +648,65 @@ cold_op! {
     table_init => cold::table_init;
     elem_drop => cold::elem_drop;
     ref_func => cold::ref_func;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Debugger patches: never emitted by the translator, swapped in for an op's handler.
+
+/// A breakpoint: leave before running the op.
+pub(crate) unsafe fn breakpoint<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+    cx.exit = Exit::Breakpoint;
+    cx.exit_ip = ip;
+    cx.exit_fp = fp;
+    #[allow(unused_unsafe)]
+    unsafe {
+        next!(&EXIT, fp, cx)
+    }
+}
+
+/// An interrupt request patched onto function entries and loop heads.
+pub(crate) unsafe fn interrupt<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+    cx.exit = Exit::Interrupt;
+    cx.exit_ip = ip;
+    cx.exit_fp = fp;
+    #[allow(unused_unsafe)]
+    unsafe {
+        next!(&EXIT, fp, cx)
+    }
+}
+
+/// A memory access while watchpoints are set: run the op in step mode, and leave after it if it
+/// touched a watched range.
+pub(crate) unsafe fn watch<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+    unsafe {
+        let next = watch_slow(ip, fp, cx);
+        if next.ip.is_null() {
+            return next;
+        }
+        next!(next.ip, next.fp, cx)
+    }
+}
+
+#[cold]
+#[inline(never)]
+unsafe fn watch_slow(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
+    unsafe {
+        let store = &*cx.store;
+        let body = &*cx.frames.last().unwrap_unchecked().func;
+        let kind = body.kinds[body.op_index(ip)];
+        let pending = crate::debug::watch_before(store, cx, kind, &*ip, fp);
+        let next = STEP[kind as usize](ip, fp, cx);
+        match pending {
+            Some(hit) if !next.ip.is_null() => {
+                cx.watch_hit = Some(crate::debug::watch_after(store, cx, hit));
+                cx.exit = Exit::Watch;
+                cx.exit_ip = next.ip;
+                cx.exit_fp = next.fp;
+                Next { ip: &EXIT, fp: next.fp }
+            }
+            _ => next,
+        }
+    }
 }
 
 /// Declares the op kinds with their run-mode and step-mode handlers.

@@ -15,6 +15,7 @@
 //! ```
 
 mod code;
+mod debug;
 mod error;
 mod exec;
 mod handlers;
@@ -25,6 +26,7 @@ mod translate;
 mod trap;
 mod values;
 
+pub use debug::{Event, FrameInfo, InterruptHandle, PauseReason, WatchHit, WatchKind};
 pub use error::{Error, Result};
 pub use module::{Config, ExternType, Module};
 pub use store::{

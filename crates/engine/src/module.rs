@@ -133,6 +133,8 @@ pub(crate) struct ModuleInner {
     pub bodies: Box<[FuncBody]>,
     pub func_names: HashMap<u32, String>,
     pub name: Option<String>,
+    /// The validator's view of the module, to recompute operand types for debuggers.
+    pub resources: Option<wasmparser::ValidatorResources>,
 }
 
 impl ModuleInner {
@@ -410,6 +412,9 @@ impl Module {
         let mut calls = Vec::with_capacity(pending.len());
         let mut allocs = wasmparser::FuncValidatorAllocations::default();
         for (to_validate, body) in pending {
+            if m.resources.is_none() {
+                m.resources = Some(to_validate.resources.clone());
+            }
             let mut func_validator = to_validate.into_validator(allocs);
             let (translated, body_calls) =
                 translate::translate(&m, &type_ids, &body, &mut func_validator, config)?;

@@ -150,6 +150,9 @@ pub struct Store {
     pub(crate) max_frames: usize,
     pub(crate) stack_slots: usize,
     pub(crate) fuel: u64,
+    /// The paused execution, if any.
+    pub(crate) exec: Option<Box<crate::exec::Execution>>,
+    pub(crate) debug: crate::debug::DebugState,
 }
 
 impl Default for Store {
@@ -185,6 +188,8 @@ impl Store {
             max_frames: DEFAULT_MAX_CALL_DEPTH,
             stack_slots: DEFAULT_STACK_SLOTS,
             fuel: u64::MAX,
+            exec: None,
+            debug: Default::default(),
         }
     }
 
@@ -400,6 +405,7 @@ impl Store {
                 imports.len()
             )));
         }
+        crate::debug::register_module(self, &m.clone());
         let id = self.instances.len() as u32;
         let mut inst = Instance {
             module: m.clone(),
@@ -525,44 +531,46 @@ impl Store {
         Ok(InstanceId(id))
     }
 
-    /// Calls `func` with `args`; returns its results or the trap.
-    pub fn invoke(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
-        let ty = self
-            .funcs
-            .get(func.0 as usize)
-            .map(|_| self.func_type(func));
-        let Some(ty) = ty else {
+    pub(crate) fn check_args(&self, func: FuncAddr, args: &[Val]) -> Result<FuncType, Trap> {
+        let Some(ty) = self.funcs.get(func.0 as usize).map(|_| self.func_type(func)) else {
             return Err(Trap::host(format!("no function {}", func.0)));
         };
         if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t) {
+            let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
             return Err(Trap::host(format!(
                 "wrong arguments for a function of type {ty}: ({})",
-                args.iter()
-                    .map(|a| a.ty().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                given.join(", ")
             )));
         }
+        Ok(ty)
+    }
+
+    pub(crate) fn is_wasm(&self, func: FuncAddr) -> bool {
+        matches!(self.funcs.get(func.0 as usize), Some(FuncInst::Wasm { .. }))
+    }
+
+    /// Calls `func` with `args` to completion (breakpoints and other pauses are passed over);
+    /// returns its results or the trap.
+    pub fn invoke(&mut self, func: FuncAddr, args: &[Val]) -> Result<Vec<Val>, Trap> {
+        let ty = self.check_args(func, args)?;
         if let FuncInst::Host { f, .. } = &self.funcs[func.0 as usize] {
             let f = f.clone();
             let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
-            f(
-                &mut Caller {
-                    store: self,
-                    instance: None,
-                },
-                args,
-                &mut results,
-            )?;
+            let mut caller = Caller { store: self, instance: None };
+            f(&mut caller, args, &mut results)?;
             return Ok(results);
         }
-        let cells = crate::exec::run(self, func, args)?;
-        Ok(ty
-            .results
-            .iter()
-            .zip(cells)
-            .map(|(t, c)| Val::from_cell(*t, c))
-            .collect())
+        if self.exec.is_some() {
+            return Err(Trap::host("cannot call into wasm while an execution is paused"));
+        }
+        self.start(func, args)?;
+        loop {
+            match self.resume() {
+                crate::Event::Finished(values) => return Ok(values),
+                crate::Event::Trapped(trap) => return Err(trap),
+                crate::Event::Paused(_) => {}
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
-use crate::code::{FuncBody, Op};
+use crate::code::{FuncBody, HandlerCell, Op};
 use crate::error::{Error, Result};
 use crate::handlers::{K, RUN};
 use crate::module::ModuleInner;
@@ -68,7 +68,7 @@ impl Translator<'_> {
     fn emit(&mut self, kind: K, a: u32, b: u32, c: u64) -> u32 {
         let idx = self.code.len() as u32;
         self.code.push(Op {
-            h: RUN[kind as usize],
+            h: HandlerCell::new(RUN[kind as usize]),
             a,
             b,
             c,
@@ -704,6 +704,7 @@ pub(crate) fn translate(
         kinds: t.kinds.into_boxed_slice(),
         loop_heads: t.loops.into_boxed_slice(),
         func_index,
+        range: (body.range().start as u32, body.range().end as u32),
         type_id: type_ids[type_index as usize],
         num_params: ty.params.len() as u32,
         num_results: ty.results.len() as u32,
