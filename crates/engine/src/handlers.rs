@@ -26,6 +26,21 @@ macro_rules! next {
     }};
 }
 
+/// Leaves the handler chain: through the [`EXIT`] op in run mode (a tail call like any other),
+/// with a null `ip` in step mode.
+macro_rules! leave {
+    ($fp:expr, $cx:expr) => {{
+        if S {
+            let _ = &$cx;
+            return Next { ip: std::ptr::null(), fp: $fp };
+        }
+        #[allow(unused_unsafe)]
+        unsafe {
+            next!(&EXIT, $fp, $cx)
+        }
+    }};
+}
+
 #[inline(always)]
 unsafe fn slot(fp: *mut u64, i: u32) -> *mut u64 {
     unsafe { fp.add(i as usize) }
@@ -59,10 +74,7 @@ pub(crate) unsafe fn trap<const S: bool>(
     cx.exit = Exit::Trap(code);
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    #[allow(unused_unsafe)]
-    unsafe {
-        next!(&EXIT, fp, cx)
-    }
+    leave!(fp, cx)
 }
 
 /// Leaves the handler chain to have the driver call `addr` with the arguments at slot `base`.
@@ -80,10 +92,7 @@ pub(crate) unsafe fn leave_call<const S: bool>(
     };
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    #[allow(unused_unsafe)]
-    unsafe {
-        next!(&EXIT, fp, cx)
-    }
+    leave!(fp, cx)
 }
 
 /// Leaves the handler chain at the return of a frame entered by the driver.
@@ -92,10 +101,7 @@ unsafe fn leave_return<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut Cx) 
     cx.exit = Exit::Return;
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    #[allow(unused_unsafe)]
-    unsafe {
-        next!(&EXIT, fp, cx)
-    }
+    leave!(fp, cx)
 }
 
 /// Converts a handler's result to and from the untyped 64-bit slot.
@@ -658,10 +664,7 @@ pub(crate) unsafe fn breakpoint<const S: bool>(ip: *const Op, fp: *mut u64, cx: 
     cx.exit = Exit::Breakpoint;
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    #[allow(unused_unsafe)]
-    unsafe {
-        next!(&EXIT, fp, cx)
-    }
+    leave!(fp, cx)
 }
 
 /// An interrupt request patched onto function entries and loop heads.
@@ -669,10 +672,7 @@ pub(crate) unsafe fn interrupt<const S: bool>(ip: *const Op, fp: *mut u64, cx: &
     cx.exit = Exit::Interrupt;
     cx.exit_ip = ip;
     cx.exit_fp = fp;
-    #[allow(unused_unsafe)]
-    unsafe {
-        next!(&EXIT, fp, cx)
-    }
+    leave!(fp, cx)
 }
 
 /// A memory access while watchpoints are set: run the op in step mode, and leave after it if it
