@@ -477,6 +477,11 @@ impl Module {
             .get(func_index.checked_sub(self.inner.num_imported_funcs)? as usize)
     }
 
+    /// Index of the function named `name` in the name section.
+    pub fn func_index(&self, name: &str) -> Option<u32> {
+        self.inner.func_names.iter().find(|(_, n)| *n == name).map(|(&i, _)| i)
+    }
+
     /// Name of function `func_index` from the name section.
     pub fn func_name(&self, func_index: u32) -> Option<&str> {
         self.inner.func_names.get(&func_index).map(String::as_str)
