@@ -11,7 +11,7 @@ if ! "$PY" -m ziglang version >/dev/null 2>&1; then
     echo "build.sh: installing ziglang from PyPI" >&2
     "$PY" -m pip install --quiet ziglang
 fi
-FLAGS=(--target=wasm32-wasi -O2 -std=c11 -Wall -Wextra -Wl,--strip-debug)
+FLAGS=(--target=wasm32-wasi -O2 -g -std=c11 -Wall -Wextra -Wl,--strip-debug)
 
 mkdir -p wasm
 STAMP_WANT="$("$PY" -m ziglang version) $(sha256sum build.sh | cut -d' ' -f1)"

@@ -8,6 +8,10 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "tools"
 command -v objdump >/dev/null || { apt-get update -qq && apt-get install -y -qq binutils >/dev/null; }
+if ! command -v lldb >/dev/null 2>&1 || ! lldb --version 2>/dev/null | grep -q "lldb version 2[1-9]"; then
+    pip install -q lldb-for-pwndbg   # LLDB 23 with the WebAssembly plugin, for the end-to-end tests
+fi
+export WDB_REQUIRE_LLDB=1
 if ! python3 -m ziglang version >/dev/null 2>&1; then
     # Only needed to rebuild the guests (tests/guests/build.sh); the built .wasm are committed.
     pip install -q ziglang || echo "note: could not install ziglang; using the committed guest builds"
@@ -25,7 +29,7 @@ step "spec suite, per file"
 cargo test -q -p wdb-wast --test spec -- --nocapture 2>&1 | grep -E "wast|spec wasm-v2|test result"
 
 step "all tests"
-cargo test --workspace 2>&1 | tee target/test-output.txt | grep -E "^test result|FAILED|panicked|failed" || true
+cargo test --workspace --no-fail-fast 2>&1 | tee target/test-output.txt | grep -E "^test result|FAILED|panicked|failed" || true
 passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/test-output.txt | awk '{s+=$4} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 if grep -q "^test result: FAILED\|error: test failed\|error\[" target/test-output.txt; then

@@ -17,3 +17,6 @@ int main(int argc, char **argv) {
     printf("fib(%u) = %u %s\n", n, got, ok ? "OK" : "WRONG");
     return ok ? 0 : 1;
 }
+
+/* Never called: the debugger-overhead benchmark (bench/debugger.py) sets a breakpoint here. */
+__attribute__((export_name("bench_never_called"), noinline)) void bench_never_called(void) { puts("not reached"); }

@@ -130,3 +130,6 @@ int main(void) {
     printf("interp: %d ops, collatz steps for 1..%d = %lld %s\n", ncode, LIMIT, (long long)got, ok ? "OK" : "WRONG");
     return ok ? 0 : 1;
 }
+
+/* Never called: the debugger-overhead benchmark (bench/debugger.py) sets a breakpoint here. */
+__attribute__((export_name("bench_never_called"), noinline)) void bench_never_called(void) { puts("not reached"); }

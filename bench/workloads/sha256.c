@@ -124,3 +124,6 @@ int main(void) {
     printf("sha256: %d x %u MiB -> %.16s... %s\n", ROUNDS, SIZE >> 20, text, ok ? "OK" : "WRONG");
     return ok ? 0 : 1;
 }
+
+/* Never called: the debugger-overhead benchmark (bench/debugger.py) sets a breakpoint here. */
+__attribute__((export_name("bench_never_called"), noinline)) void bench_never_called(void) { puts("not reached"); }

@@ -34,3 +34,6 @@ int main(void) {
     printf("sieve: %u primes below %d (x%d) %s\n", count, LIMIT, REPEAT, ok ? "OK" : "WRONG");
     return ok ? 0 : 1;
 }
+
+/* Never called: the debugger-overhead benchmark (bench/debugger.py) sets a breakpoint here. */
+__attribute__((export_name("bench_never_called"), noinline)) void bench_never_called(void) { puts("not reached"); }

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod gdb;
 mod names;
 mod run;
 mod wast;
@@ -17,6 +18,16 @@ mod wast;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// `wdb run`: wait stopped at entry for a debugger (LLDB: `process connect --plugin wasm`)
+    /// on [HOST:]PORT (host 127.0.0.1 unless given; port 0 picks a free one). Accepted before or
+    /// after `run`: LLDB's wasm platform passes it either way.
+    #[arg(
+        short = 'g',
+        long = "gdb-port",
+        value_name = "[HOST:]PORT",
+        global = true
+    )]
+    gdb: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -30,7 +41,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(args, cli.gdb.as_deref()),
+        Command::Wast(_) if cli.gdb.is_some() => {
+            Err(anyhow::anyhow!("--gdb-port only applies to `wdb run`"))
+        }
         Command::Wast(args) => wast::wast(args),
     };
     match result {

@@ -32,9 +32,29 @@ pub struct RunArgs {
 }
 
 /// Exit status for a trap, as wasmtime uses (abort).
-const TRAP_EXIT: u8 = 134;
+pub const TRAP_EXIT: u8 = 134;
 
-pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: RunArgs, gdb: Option<&str>) -> anyhow::Result<ExitCode> {
+    if let Some(spec) = gdb {
+        if args.invoke.is_some() {
+            bail!("--invoke cannot be combined with --gdb-port");
+        }
+        let config = wdb_session::LaunchConfig {
+            program: args.module.clone(),
+            args: args.args.clone(),
+            env: parse_envs(&args.envs)?,
+            dirs: args
+                .dirs
+                .iter()
+                .map(|d| {
+                    let (host, guest) = d.split_once("::").unwrap_or((d, d));
+                    (host.to_string(), guest.to_string())
+                })
+                .collect(),
+            max_call_depth: args.max_call_depth,
+        };
+        return crate::gdb::serve(spec, &config);
+    }
     let bytes = std::fs::read(&args.module)
         .with_context(|| format!("cannot read {}", args.module.display()))?;
     let module =
@@ -46,14 +66,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         argv.extend(args.args.iter().cloned());
     }
     wasi = wasi.args(&argv);
-    for env in &args.envs {
-        match env.split_once('=') {
-            Some((k, v)) => wasi = wasi.env(k, v),
-            None => match std::env::var(env) {
-                Ok(v) => wasi = wasi.env(env, &v),
-                Err(_) => bail!("--env {env}: not set in the host environment (use K=V)"),
-            },
-        }
+    for (k, v) in parse_envs(&args.envs)? {
+        wasi = wasi.env(&k, &v);
     }
     for dir in &args.dirs {
         let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
@@ -110,6 +124,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         Err(trap) => Ok(report_trap(&store, &trap)),
     }
+}
+
+/// `--env K=V` pairs; a bare `K` takes the host's value.
+fn parse_envs(envs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    envs.iter()
+        .map(|env| match env.split_once('=') {
+            Some((k, v)) => Ok((k.to_string(), v.to_string())),
+            None => match std::env::var(env) {
+                Ok(v) => Ok((env.clone(), v)),
+                Err(_) => bail!("--env {env}: not set in the host environment (use K=V)"),
+            },
+        })
+        .collect()
 }
 
 fn parse_args(params: &[ValType], args: &[String]) -> anyhow::Result<Vec<Val>> {

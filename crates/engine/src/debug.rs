@@ -12,13 +12,13 @@ use std::sync::{Arc, Mutex};
 
 use wasmparser::{FuncToValidate, FunctionBody, Operator};
 
+use crate::Trap;
 use crate::code::{Cx, FuncBody, Handler, Op};
 use crate::exec::{self, Mode, Outcome};
 use crate::handlers::{self, K, RUN};
 use crate::module::{Module, ModuleInner};
 use crate::store::{InstanceId, MemAddr, Store};
 use crate::values::{FuncAddr, Val, ValType};
-use crate::Trap;
 
 /// Why a paused execution stopped.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +127,12 @@ impl InterruptHandle {
 
 fn safepoints(body: &FuncBody) -> impl Iterator<Item = u32> + '_ {
     let entry = if body.code.is_empty() { None } else { Some(0) };
-    entry.into_iter().chain(body.loop_heads.iter().copied().filter(|&i| (i as usize) < body.code.len()))
+    entry.into_iter().chain(
+        body.loop_heads
+            .iter()
+            .copied()
+            .filter(|&i| (i as usize) < body.code.len()),
+    )
 }
 
 /// Memory-access op kinds, for watchpoints.
@@ -171,7 +176,10 @@ unsafe fn accesses(kind: K, op: &Op, fp: *mut u64) -> Vec<(u64, u64, bool)> {
         K::i32_store => store(4),
         K::i64_store => store(8),
         K::memory_fill | K::memory_init => vec![(slot(op.a), slot(op.a + 2), true)],
-        K::memory_copy => vec![(slot(op.a + 1), slot(op.a + 2), false), (slot(op.a), slot(op.a + 2), true)],
+        K::memory_copy => vec![
+            (slot(op.a + 1), slot(op.a + 2), false),
+            (slot(op.a), slot(op.a + 2), true),
+        ],
         _ => Vec::new(),
     }
 }
@@ -185,7 +193,13 @@ pub(crate) struct PendingHit {
 }
 
 /// Before a memory op runs: does it touch a watched range?
-pub(crate) unsafe fn watch_before(store: &Store, cx: &Cx, kind: K, op: &Op, fp: *mut u64) -> Option<PendingHit> {
+pub(crate) unsafe fn watch_before(
+    store: &Store,
+    cx: &Cx,
+    kind: K,
+    op: &Op,
+    fp: *mut u64,
+) -> Option<PendingHit> {
     let watches = &store.debug.watches;
     if watches.is_empty() || !is_memory_access(kind) {
         return None;
@@ -198,14 +212,23 @@ pub(crate) unsafe fn watch_before(store: &Store, cx: &Cx, kind: K, op: &Op, fp: 
                 WatchKind::Write => write,
                 WatchKind::Access => true,
             };
-            let overlaps = len > 0 && addr < w.addr as u64 + w.len as u64 && (w.addr as u64) < addr + len;
+            let overlaps =
+                len > 0 && addr < w.addr as u64 + w.len as u64 && (w.addr as u64) < addr + len;
             if wanted && overlaps {
                 let data = &store.memories[memory.0 as usize].data;
-                let old = data.get(w.addr as usize..(w.addr + w.len) as usize).unwrap_or_default().to_vec();
+                let old = data
+                    .get(w.addr as usize..(w.addr + w.len) as usize)
+                    .unwrap_or_default()
+                    .to_vec();
                 // SAFETY: the frame stack holds the running function.
                 let body = unsafe { &*cx.frames.last()?.func };
                 let pc = body.offsets[body.op_index(op)];
-                return Some(PendingHit { watch: *w, write, old, pc });
+                return Some(PendingHit {
+                    watch: *w,
+                    write,
+                    old,
+                    pc,
+                });
             }
         }
     }
@@ -216,12 +239,19 @@ pub(crate) unsafe fn watch_before(store: &Store, cx: &Cx, kind: K, op: &Op, fp: 
 pub(crate) fn watch_after(store: &Store, _cx: &Cx, hit: PendingHit) -> WatchHit {
     let w = hit.watch;
     let data = &store.memories[w.memory.0 as usize].data;
-    let new = data.get(w.addr as usize..(w.addr + w.len) as usize).unwrap_or_default().to_vec();
+    let new = data
+        .get(w.addr as usize..(w.addr + w.len) as usize)
+        .unwrap_or_default()
+        .to_vec();
     WatchHit {
         memory: w.memory,
         addr: w.addr,
         len: w.len,
-        access: if hit.write { WatchKind::Write } else { WatchKind::Read },
+        access: if hit.write {
+            WatchKind::Write
+        } else {
+            WatchKind::Read
+        },
         old: hit.old,
         new,
         pc: hit.pc,
@@ -231,7 +261,10 @@ pub(crate) fn watch_after(store: &Store, _cx: &Cx, hit: PendingHit) -> WatchHit 
 /// The handler op `i` of `body` should have now.
 fn desired_handler(debug: &DebugState, body: &FuncBody, i: u32) -> Handler {
     let kind = body.kinds[i as usize];
-    if debug.breakpoints.contains_key(&(body as *const FuncBody as usize, i)) {
+    if debug
+        .breakpoints
+        .contains_key(&(body as *const FuncBody as usize, i))
+    {
         handlers::breakpoint::<false>
     } else if !debug.watches.is_empty() && is_memory_access(kind) {
         handlers::watch::<false>
@@ -242,11 +275,18 @@ fn desired_handler(debug: &DebugState, body: &FuncBody, i: u32) -> Handler {
 
 /// Undoes an interrupt's patches (keeping breakpoints and watchpoints).
 pub(crate) fn restore_safepoints(store: &Store) {
-    let modules = store.debug.interrupt.modules.lock().unwrap_or_else(|e| e.into_inner());
+    let modules = store
+        .debug
+        .interrupt
+        .modules
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     for m in modules.iter() {
         for body in m.bodies.iter() {
             for i in safepoints(body) {
-                body.code[i as usize].h.set(desired_handler(&store.debug, body, i));
+                body.code[i as usize]
+                    .h
+                    .set(desired_handler(&store.debug, body, i));
             }
         }
     }
@@ -254,12 +294,21 @@ pub(crate) fn restore_safepoints(store: &Store) {
 
 /// Whether this store asked for the interrupt that stopped it (and clears the request).
 pub(crate) fn take_interrupt(store: &mut Store) -> bool {
-    store.debug.interrupt.requested.swap(false, Ordering::SeqCst)
+    store
+        .debug
+        .interrupt
+        .requested
+        .swap(false, Ordering::SeqCst)
 }
 
 /// Makes `module` known to interrupts (once per module).
 pub(crate) fn register_module(store: &Store, module: &Arc<ModuleInner>) {
-    let mut modules = store.debug.interrupt.modules.lock().unwrap_or_else(|e| e.into_inner());
+    let mut modules = store
+        .debug
+        .interrupt
+        .modules
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if !modules.iter().any(|m| Arc::ptr_eq(m, module)) {
         modules.push(module.clone());
     }
@@ -298,7 +347,9 @@ impl Module {
     /// (body, op index).
     fn locate(&self, offset: u32) -> Option<(&FuncBody, u32)> {
         let bodies = &self.inner.bodies;
-        let i = bodies.partition_point(|b| b.range.0 <= offset).checked_sub(1)?;
+        let i = bodies
+            .partition_point(|b| b.range.0 <= offset)
+            .checked_sub(1)?;
         let body = &bodies[i];
         if offset >= body.range.1 {
             return None;
@@ -315,7 +366,8 @@ impl Module {
         let body = m.bodies.get(defined)?;
         let resources = m.resources.clone()?;
         let (start, end) = body.range;
-        let reader = wasmparser::BinaryReader::new(m.bytes.get(start as usize..end as usize)?, start as u64);
+        let reader =
+            wasmparser::BinaryReader::new(m.bytes.get(start as usize..end as usize)?, start as u64);
         let code = FunctionBody::new(reader);
         let to_validate = FuncToValidate {
             resources,
@@ -391,7 +443,12 @@ impl Store {
         };
         match exec::drive(self, &mut ex, mode) {
             Outcome::Finished(cells) => {
-                let vals = ex.results.iter().zip(cells).map(|(t, c)| Val::from_cell(*t, c)).collect();
+                let vals = ex
+                    .results
+                    .iter()
+                    .zip(cells)
+                    .map(|(t, c)| Val::from_cell(*t, c))
+                    .collect();
                 self.frames = std::mem::take(&mut ex.cx.frames);
                 Event::Finished(vals)
             }
@@ -416,13 +473,19 @@ impl Store {
 
     /// The frames of the paused execution, innermost first.
     pub fn frames(&self) -> Vec<FrameInfo> {
-        let Some(ex) = &self.exec else { return Vec::new() };
+        let Some(ex) = &self.exec else {
+            return Vec::new();
+        };
         raw_frames(ex)
             .into_iter()
             .map(|(body, ip, _, instance)| FrameInfo {
                 instance: InstanceId(instance),
                 func_index: body.func_index,
-                pc: body.offsets.get(body.op_index(ip)).copied().unwrap_or(body.range.1),
+                pc: body
+                    .offsets
+                    .get(body.op_index(ip))
+                    .copied()
+                    .unwrap_or(body.range.1),
             })
             .collect()
     }
@@ -443,8 +506,12 @@ impl Store {
 
     /// Writes local `index` of frame `frame`; false if there is no such local or the type differs.
     pub fn set_local(&mut self, frame: usize, index: u32, value: Val) -> bool {
-        let Some(ex) = self.exec.as_ref() else { return false };
-        let Some(&(body, _, fp, _)) = raw_frames(ex).get(frame) else { return false };
+        let Some(ex) = self.exec.as_ref() else {
+            return false;
+        };
+        let Some(&(body, _, fp, _)) = raw_frames(ex).get(frame) else {
+            return false;
+        };
         match body.local_types.get(index as usize) {
             Some(t) if *t == value.ty() => {
                 // SAFETY: as in `locals`.
@@ -468,10 +535,17 @@ impl Store {
             // Paused inside a call: the caller's stack below the callee's arguments.
             let i = body.op_index(ip).checked_sub(1)?;
             let (callee, ..) = frames[frame - 1];
-            (i, (body.heights[i] as usize).saturating_sub(callee.num_params as usize))
+            (
+                i,
+                (body.heights[i] as usize).saturating_sub(callee.num_params as usize),
+            )
         };
-        let module = Module { inner: self.instances[instance as usize].module.clone() };
-        let types = module.operand_types(body.func_index, body.offsets[op]).unwrap_or_default();
+        let module = Module {
+            inner: self.instances[instance as usize].module.clone(),
+        };
+        let types = module
+            .operand_types(body.func_index, body.offsets[op])
+            .unwrap_or_default();
         Some(
             (0..height)
                 .map(|h| {
@@ -487,14 +561,22 @@ impl Store {
     /// been loaded into this store to be hit); returns the offset it landed at.
     pub fn add_breakpoint(&mut self, module: &Module, offset: u32) -> Option<u32> {
         let (body, op) = module.locate(offset)?;
-        *self.debug.breakpoints.entry((body as *const FuncBody as usize, op)).or_insert(0) += 1;
-        body.code[op as usize].h.set(desired_handler(&self.debug, body, op));
+        *self
+            .debug
+            .breakpoints
+            .entry((body as *const FuncBody as usize, op))
+            .or_insert(0) += 1;
+        body.code[op as usize]
+            .h
+            .set(desired_handler(&self.debug, body, op));
         Some(body.offsets[op as usize])
     }
 
     /// Removes one breakpoint request at `offset` (as passed to [`Store::add_breakpoint`]).
     pub fn remove_breakpoint(&mut self, module: &Module, offset: u32) -> bool {
-        let Some((body, op)) = module.locate(offset) else { return false };
+        let Some((body, op)) = module.locate(offset) else {
+            return false;
+        };
         let key = (body as *const FuncBody as usize, op);
         match self.debug.breakpoints.get_mut(&key) {
             Some(n) if *n > 1 => *n -= 1,
@@ -503,30 +585,52 @@ impl Store {
             }
             None => return false,
         }
-        body.code[op as usize].h.set(desired_handler(&self.debug, body, op));
+        body.code[op as usize]
+            .h
+            .set(desired_handler(&self.debug, body, op));
         true
     }
 
     /// Removes every breakpoint.
     pub fn clear_breakpoints(&mut self) {
-        let modules: Vec<_> = self.debug.interrupt.modules.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let modules: Vec<_> = self
+            .debug
+            .interrupt
+            .modules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         self.debug.breakpoints.clear();
         for m in &modules {
             for body in m.bodies.iter() {
                 for i in 0..body.code.len() as u32 {
-                    body.code[i as usize].h.set(desired_handler(&self.debug, body, i));
+                    body.code[i as usize]
+                        .h
+                        .set(desired_handler(&self.debug, body, i));
                 }
             }
         }
     }
 
     /// Watches `len` bytes at `addr` of `memory`.
-    pub fn add_watchpoint(&mut self, memory: MemAddr, addr: u32, len: u32, kind: WatchKind) -> bool {
-        if len == 0 || (memory.0 as usize) >= self.memories.len() || addr.checked_add(len).is_none() {
+    pub fn add_watchpoint(
+        &mut self,
+        memory: MemAddr,
+        addr: u32,
+        len: u32,
+        kind: WatchKind,
+    ) -> bool {
+        if len == 0 || (memory.0 as usize) >= self.memories.len() || addr.checked_add(len).is_none()
+        {
             return false;
         }
         let first = self.debug.watches.is_empty();
-        self.debug.watches.push(Watch { memory, addr, len, kind });
+        self.debug.watches.push(Watch {
+            memory,
+            addr,
+            len,
+            kind,
+        });
         if first {
             self.repatch_all_memory_ops();
         }
@@ -534,9 +638,22 @@ impl Store {
     }
 
     /// Removes a watchpoint added with the same arguments.
-    pub fn remove_watchpoint(&mut self, memory: MemAddr, addr: u32, len: u32, kind: WatchKind) -> bool {
-        let w = Watch { memory, addr, len, kind };
-        let Some(i) = self.debug.watches.iter().position(|x| *x == w) else { return false };
+    pub fn remove_watchpoint(
+        &mut self,
+        memory: MemAddr,
+        addr: u32,
+        len: u32,
+        kind: WatchKind,
+    ) -> bool {
+        let w = Watch {
+            memory,
+            addr,
+            len,
+            kind,
+        };
+        let Some(i) = self.debug.watches.iter().position(|x| *x == w) else {
+            return false;
+        };
         self.debug.watches.remove(i);
         if self.debug.watches.is_empty() {
             self.repatch_all_memory_ops();
@@ -545,7 +662,12 @@ impl Store {
     }
 
     fn repatch_all_memory_ops(&self) {
-        let modules = self.debug.interrupt.modules.lock().unwrap_or_else(|e| e.into_inner());
+        let modules = self
+            .debug
+            .interrupt
+            .modules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         for m in modules.iter() {
             repatch_memory_ops(&self.debug, m);
         }
@@ -558,12 +680,20 @@ impl Store {
 
     /// Linear memory 0 of an instance.
     pub fn instance_memory(&self, instance: InstanceId) -> Option<MemAddr> {
-        self.instances.get(instance.0 as usize)?.memories.first().map(|&m| MemAddr(m))
+        self.instances
+            .get(instance.0 as usize)?
+            .memories
+            .first()
+            .map(|&m| MemAddr(m))
     }
 
     /// Global `index` of an instance (its global index space, imports first).
     pub fn instance_global(&self, instance: InstanceId, index: u32) -> Option<crate::GlobalAddr> {
-        self.instances.get(instance.0 as usize)?.globals.get(index as usize).map(|&g| crate::GlobalAddr(g))
+        self.instances
+            .get(instance.0 as usize)?
+            .globals
+            .get(index as usize)
+            .map(|&g| crate::GlobalAddr(g))
     }
 
     /// All instances, in creation order.

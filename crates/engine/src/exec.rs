@@ -77,7 +77,11 @@ pub(crate) enum Outcome {
 
 /// Prepares a call of the wasm function `func`: the execution is paused before its first
 /// instruction.
-pub(crate) fn start(store: &mut Store, func: FuncAddr, args: &[Val]) -> Result<Box<Execution>, Trap> {
+pub(crate) fn start(
+    store: &mut Store,
+    func: FuncAddr,
+    args: &[Val],
+) -> Result<Box<Execution>, Trap> {
     let FuncInst::Wasm { instance, body, .. } = store.funcs[func.0 as usize] else {
         unreachable!("host functions are called by Store::invoke")
     };
@@ -111,13 +115,19 @@ pub(crate) fn start(store: &mut Store, func: FuncAddr, args: &[Val]) -> Result<B
     };
     load_instance(&mut cx, store, instance);
     // SAFETY: the body belongs to a live module; `enter` checks the stack has room.
-    let fp = unsafe { handlers::enter(std::ptr::null(), base, &mut cx, &*body, 0, FrameKind::Entry) }
-        .map_err(|code| Trap::new(code.kind(cx.max_frames)))?;
+    let fp =
+        unsafe { handlers::enter(std::ptr::null(), base, &mut cx, &*body, 0, FrameKind::Entry) }
+            .map_err(|code| Trap::new(code.kind(cx.max_frames)))?;
     // SAFETY: `enter` pushed the entry frame.
     unsafe { cx.frames.last_mut().unwrap_unchecked().instance = instance };
     // SAFETY: as above.
     let ip = unsafe { (*body).code.as_ptr() };
-    Ok(Box::new(Execution { cx, ip, fp, results }))
+    Ok(Box::new(Execution {
+        cx,
+        ip,
+        fp,
+        results,
+    }))
 }
 
 /// Continues `ex` until it finishes, traps or pauses (after one instruction in `Mode::Step`).
@@ -158,7 +168,9 @@ unsafe fn drive_inner(store: *mut Store, ex: &mut Execution, mode: Mode) -> Outc
                     cx.watch_hit = Some(debug::watch_after(&*store, cx, hit));
                     cx.exit_ip = next.ip;
                     cx.exit_fp = next.fp;
-                    Flow::Stop(Outcome::Paused(PauseReason::Watch(cx.watch_hit.take().unwrap_unchecked())))
+                    Flow::Stop(Outcome::Paused(PauseReason::Watch(
+                        cx.watch_hit.take().unwrap_unchecked(),
+                    )))
                 } else if mode == Mode::Step {
                     cx.exit_ip = next.ip;
                     cx.exit_fp = next.fp;
@@ -237,7 +249,13 @@ unsafe fn exit_flow(store: *mut Store, cx: &mut Cx, mode: Mode) -> Flow {
 
 /// Calls a host function or enters a function of another instance for a `call` op at
 /// `cx.exit_ip`.
-unsafe fn call_from_driver(store: *mut Store, cx: &mut Cx, addr: FuncAddr, base: u32, _mode: Mode) -> Flow {
+unsafe fn call_from_driver(
+    store: *mut Store,
+    cx: &mut Cx,
+    addr: FuncAddr,
+    base: u32,
+    _mode: Mode,
+) -> Flow {
     unsafe {
         let call_ip = cx.exit_ip;
         let caller_fp = cx.exit_fp;
@@ -245,10 +263,22 @@ unsafe fn call_from_driver(store: *mut Store, cx: &mut Cx, addr: FuncAddr, base:
             FuncInst::Host { ty, f, .. } => {
                 let (f, ty) = (f.clone(), ty.clone());
                 let args_ptr = caller_fp.add(base as usize);
-                let args: Vec<Val> =
-                    ty.params.iter().enumerate().map(|(i, t)| Val::from_cell(*t, *args_ptr.add(i))).collect();
-                let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
-                let outcome = f(&mut Caller { store: &mut *store, instance: Some(cx.instance) }, &args, &mut results);
+                let args: Vec<Val> = ty
+                    .params
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| Val::from_cell(*t, *args_ptr.add(i)))
+                    .collect();
+                let mut results: Vec<Val> =
+                    ty.results.iter().map(|t| Val::default_for(*t)).collect();
+                let outcome = f(
+                    &mut Caller {
+                        store: &mut *store,
+                        instance: Some(cx.instance),
+                    },
+                    &args,
+                    &mut results,
+                );
                 load_instance(cx, &mut *store, cx.instance);
                 if let Err(mut trap) = outcome {
                     let with_frames = trap_with_frames(cx, &*store, trap.kind.clone());
@@ -260,9 +290,14 @@ unsafe fn call_from_driver(store: *mut Store, cx: &mut Cx, addr: FuncAddr, base:
                 }
                 Flow::Continue(call_ip.add(1), caller_fp)
             }
-            FuncInst::Wasm { instance: callee_instance, body, .. } => {
+            FuncInst::Wasm {
+                instance: callee_instance,
+                body,
+                ..
+            } => {
                 let (callee_instance, body) = (*callee_instance, &**body);
-                match handlers::enter(call_ip, caller_fp, cx, body, base, FrameKind::CrossInstance) {
+                match handlers::enter(call_ip, caller_fp, cx, body, base, FrameKind::CrossInstance)
+                {
                     Ok(new_fp) => {
                         cx.frames.last_mut().unwrap_unchecked().instance = callee_instance;
                         load_instance(cx, &mut *store, callee_instance);

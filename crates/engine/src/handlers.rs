@@ -32,7 +32,10 @@ macro_rules! leave {
     ($fp:expr, $cx:expr) => {{
         if S {
             let _ = &$cx;
-            return Next { ip: std::ptr::null(), fp: $fp };
+            return Next {
+                ip: std::ptr::null(),
+                fp: $fp,
+            };
         }
         #[allow(unused_unsafe)]
         unsafe {
@@ -702,7 +705,10 @@ unsafe fn watch_slow(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
                 cx.exit = Exit::Watch;
                 cx.exit_ip = next.ip;
                 cx.exit_fp = next.fp;
-                Next { ip: &EXIT, fp: next.fp }
+                Next {
+                    ip: &EXIT,
+                    fp: next.fp,
+                }
             }
             _ => next,
         }

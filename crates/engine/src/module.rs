@@ -479,7 +479,11 @@ impl Module {
 
     /// Index of the function named `name` in the name section.
     pub fn func_index(&self, name: &str) -> Option<u32> {
-        self.inner.func_names.iter().find(|(_, n)| *n == name).map(|(&i, _)| i)
+        self.inner
+            .func_names
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(&i, _)| i)
     }
 
     /// Name of function `func_index` from the name section.

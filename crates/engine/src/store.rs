@@ -532,7 +532,11 @@ impl Store {
     }
 
     pub(crate) fn check_args(&self, func: FuncAddr, args: &[Val]) -> Result<FuncType, Trap> {
-        let Some(ty) = self.funcs.get(func.0 as usize).map(|_| self.func_type(func)) else {
+        let Some(ty) = self
+            .funcs
+            .get(func.0 as usize)
+            .map(|_| self.func_type(func))
+        else {
             return Err(Trap::host(format!("no function {}", func.0)));
         };
         if args.len() != ty.params.len() || args.iter().zip(&ty.params).any(|(a, t)| a.ty() != *t) {
@@ -556,12 +560,17 @@ impl Store {
         if let FuncInst::Host { f, .. } = &self.funcs[func.0 as usize] {
             let f = f.clone();
             let mut results: Vec<Val> = ty.results.iter().map(|t| Val::default_for(*t)).collect();
-            let mut caller = Caller { store: self, instance: None };
+            let mut caller = Caller {
+                store: self,
+                instance: None,
+            };
             f(&mut caller, args, &mut results)?;
             return Ok(results);
         }
         if self.exec.is_some() {
-            return Err(Trap::host("cannot call into wasm while an execution is paused"));
+            return Err(Trap::host(
+                "cannot call into wasm while an execution is paused",
+            ));
         }
         self.start(func, args)?;
         loop {

@@ -59,14 +59,26 @@ fn fixture() -> Fixture {
     let module = Module::new(wat::parse_str(PROGRAM).unwrap()).unwrap();
     let mut store = Store::new();
     let mut linker = Linker::new();
-    linker.func("host", "log", FuncType::new([ValType::I32], []), |_, _, _| Ok(()));
+    linker.func(
+        "host",
+        "log",
+        FuncType::new([ValType::I32], []),
+        |_, _, _| Ok(()),
+    );
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    Fixture { store, module, instance }
+    Fixture {
+        store,
+        module,
+        instance,
+    }
 }
 
 impl Fixture {
     fn func(&self, name: &str) -> wdb_engine::FuncAddr {
-        self.store.export(self.instance, name).and_then(Extern::into_func).unwrap()
+        self.store
+            .export(self.instance, name)
+            .and_then(Extern::into_func)
+            .unwrap()
     }
 
     /// Offset of the `nth` occurrence of the instruction byte sequence in function `func_index`.
@@ -88,7 +100,10 @@ fn breakpoint_before_first_run_is_hit_every_iteration() {
     let entry = f.module.instruction_map(square).unwrap()[0].0;
     assert_eq!(f.store.add_breakpoint(&f.module, entry), Some(entry));
     let run = f.func("sum_squares");
-    assert_eq!(f.store.start(run, &[Val::I32(4)]).unwrap(), Event::Paused(PauseReason::Entry));
+    assert_eq!(
+        f.store.start(run, &[Val::I32(4)]).unwrap(),
+        Event::Paused(PauseReason::Entry)
+    );
     let mut hits = Vec::new();
     loop {
         match f.store.resume() {
@@ -106,10 +121,16 @@ fn breakpoint_before_first_run_is_hit_every_iteration() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!(hits, vec![Val::I32(0), Val::I32(1), Val::I32(2), Val::I32(3)]);
+    assert_eq!(
+        hits,
+        vec![Val::I32(0), Val::I32(1), Val::I32(2), Val::I32(3)]
+    );
     // Removed: the next run passes through.
     assert!(f.store.remove_breakpoint(&f.module, entry));
-    assert_eq!(f.store.invoke(run, &[Val::I32(3)]).unwrap(), vec![Val::I32(5)]);
+    assert_eq!(
+        f.store.invoke(run, &[Val::I32(3)]).unwrap(),
+        vec![Val::I32(5)]
+    );
 }
 
 #[test]
@@ -126,8 +147,15 @@ fn breakpoints_slide_to_the_next_instruction() {
     assert_eq!(f.store.resume(), Event::Paused(PauseReason::Breakpoint));
     assert_eq!(f.store.frames()[0].pc, landed);
     assert_eq!(f.store.operand_stack(0).unwrap(), vec![]);
-    assert_eq!(f.store.resume(), Event::Finished(vec![Val::F64(1.5f64.to_bits())]));
-    assert_eq!(f.store.add_breakpoint(&f.module, 0), None, "no code at offset 0");
+    assert_eq!(
+        f.store.resume(),
+        Event::Finished(vec![Val::F64(1.5f64.to_bits())])
+    );
+    assert_eq!(
+        f.store.add_breakpoint(&f.module, 0),
+        None,
+        "no code at offset 0"
+    );
 }
 
 #[test]
@@ -139,10 +167,20 @@ fn operand_stack_has_types_and_bottom_first_order() {
     assert_eq!(f.store.step(), Event::Paused(PauseReason::Step)); // f64.const 2.5
     assert_eq!(f.store.step(), Event::Paused(PauseReason::Step)); // f64.const 1.0
     let stack = f.store.operand_stack(0).unwrap();
-    assert_eq!(stack, vec![Val::I32(7), Val::F64(2.5f64.to_bits()), Val::F64(1.0f64.to_bits())]);
+    assert_eq!(
+        stack,
+        vec![
+            Val::I32(7),
+            Val::F64(2.5f64.to_bits()),
+            Val::F64(1.0f64.to_bits())
+        ]
+    );
     assert_eq!(f.store.step(), Event::Paused(PauseReason::Step)); // f64.add
     assert_eq!(f.store.operand_stack(0).unwrap(), vec![]); // at the final const: the drops ran
-    assert_eq!(f.store.resume(), Event::Finished(vec![Val::F64(1.5f64.to_bits())]));
+    assert_eq!(
+        f.store.resume(),
+        Event::Finished(vec![Val::F64(1.5f64.to_bits())])
+    );
 }
 
 #[test]
@@ -163,10 +201,17 @@ fn stepping_enters_calls_returns_to_the_caller_and_steps_over_host_calls() {
                     seen_square = true;
                     assert_eq!(frames[0].pc, f.module.instruction_map(1).unwrap()[0].0);
                     assert_eq!(frames.len(), 2);
-                    assert_eq!(f.module.bytes()[frames[1].pc as usize - 2], 0x10, "return address follows the call");
+                    assert_eq!(
+                        f.module.bytes()[frames[1].pc as usize - 2],
+                        0x10,
+                        "return address follows the call"
+                    );
                 }
                 if prev[0].func_index == 1 && frames[0].func_index == 2 {
-                    assert_eq!(frames[0].pc, prev[1].pc, "a return continues at the return address");
+                    assert_eq!(
+                        frames[0].pc, prev[1].pc,
+                        "a return continues at the return address"
+                    );
                 }
                 prev = frames;
             }
@@ -215,7 +260,10 @@ fn watchpoints_stop_after_the_access_with_old_and_new_values() {
     // A read watchpoint does not fire on writes; removing restores full speed handlers.
     assert!(f.store.remove_watchpoint(memory, 16, 4, WatchKind::Write));
     assert!(f.store.add_watchpoint(memory, 16, 4, WatchKind::Read));
-    assert_eq!(f.store.invoke(run, &[Val::I32(3)]).unwrap(), vec![Val::I32(5)]);
+    assert_eq!(
+        f.store.invoke(run, &[Val::I32(3)]).unwrap(),
+        vec![Val::I32(5)]
+    );
 }
 
 #[test]
@@ -232,7 +280,9 @@ fn interrupt_from_another_thread_stops_an_infinite_loop() {
     t.join().unwrap();
     assert_eq!(f.store.frames()[0].func_index, 4);
     let counter = f.store.instance_global(f.instance, 0).unwrap();
-    let Val::I32(n) = f.store.global_get(counter) else { panic!() };
+    let Val::I32(n) = f.store.global_get(counter) else {
+        panic!()
+    };
     assert!(n > 0);
     // Stepping still works after the interrupt patches are undone.
     assert_eq!(f.store.step(), Event::Paused(PauseReason::Step));

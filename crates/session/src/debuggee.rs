@@ -6,8 +6,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use wdb_engine::{
-    Event, Extern, FuncAddr, InstanceId, InterruptHandle, Linker, MemAddr, Module, PauseReason, Store, Trap,
-    TrapKind, Val, WatchHit, WatchKind,
+    Event, Extern, FuncAddr, InstanceId, InterruptHandle, Linker, MemAddr, Module, PauseReason,
+    Store, Trap, TrapKind, Val, WatchHit, WatchKind,
 };
 
 use crate::Error;
@@ -75,7 +75,10 @@ pub struct Debuggee {
 
 impl std::fmt::Debug for Debuggee {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Debuggee").field("program", &self.image.name).field("state", &self.state).finish()
+        f.debug_struct("Debuggee")
+            .field("program", &self.image.name)
+            .field("state", &self.state)
+            .finish()
     }
 }
 
@@ -87,10 +90,19 @@ impl Debuggee {
 
     /// Like [`Debuggee::launch`], with a WASI builder prepared by the caller (e.g. captured
     /// stdio).
-    pub fn launch_with(config: &LaunchConfig, mut wasi: wdb_wasi::WasiCtxBuilder) -> Result<Debuggee, Error> {
+    pub fn launch_with(
+        config: &LaunchConfig,
+        mut wasi: wdb_wasi::WasiCtxBuilder,
+    ) -> Result<Debuggee, Error> {
         let path = config.program.display().to_string();
-        let bytes = std::fs::read(&config.program).map_err(|source| Error::Read { path: path.clone(), source })?;
-        let module = Module::new(bytes).map_err(|source| Error::Load { path: path.clone(), source })?;
+        let bytes = std::fs::read(&config.program).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let module = Module::new(bytes).map_err(|source| Error::Load {
+            path: path.clone(),
+            source,
+        })?;
         let mut argv = vec![path.clone()];
         argv.extend(config.args.iter().cloned());
         wasi = wasi.args(&argv);
@@ -109,20 +121,39 @@ impl Debuggee {
         wdb_wasi::add_to_linker(&mut linker, wasi.clone());
         let instance = linker
             .instantiate(&mut store, &module)
-            .map_err(|source| Error::Load { path: path.clone(), source })?;
+            .map_err(|source| Error::Load {
+                path: path.clone(),
+                source,
+            })?;
         let start = store
             .export(instance, "_start")
             .and_then(Extern::into_func)
             .ok_or_else(|| Error::Launch(format!("{path} has no `_start` function")))?;
-        let image = ModuleImage { instance: instance.index(), name: path, bytes: module.bytes().into() };
-        let mut debuggee = Debuggee { store, module, instance, image, wasi, state: State::Paused };
-        let first = debuggee.store.start(start, &[]).map_err(|t| Error::Launch(t.to_string()))?;
+        let image = ModuleImage {
+            instance: instance.index(),
+            name: path,
+            bytes: module.bytes().into(),
+        };
+        let mut debuggee = Debuggee {
+            store,
+            module,
+            instance,
+            image,
+            wasi,
+            state: State::Paused,
+        };
+        let first = debuggee
+            .store
+            .start(start, &[])
+            .map_err(|t| Error::Launch(t.to_string()))?;
         debuggee.settle(first);
         Ok(debuggee)
     }
 
     fn start_func(&self) -> Option<FuncAddr> {
-        self.store.export(self.instance, "_start").and_then(Extern::into_func)
+        self.store
+            .export(self.instance, "_start")
+            .and_then(Extern::into_func)
     }
 
     /// Records how an event leaves the program and converts it to a [`Stop`].
@@ -209,7 +240,11 @@ impl Debuggee {
         self.store
             .frames()
             .into_iter()
-            .map(|f| Frame { instance: f.instance.index(), func_index: f.func_index, pc: f.pc })
+            .map(|f| Frame {
+                instance: f.instance.index(),
+                func_index: f.func_index,
+                pc: f.pc,
+            })
             .collect()
     }
 
@@ -228,18 +263,37 @@ impl Debuggee {
 
     /// Global `index` of the instance of frame `frame`.
     pub fn global(&self, frame: usize, index: u32) -> Option<Val> {
-        let instance = self.store.frames().get(frame).map_or(self.instance, |f| f.instance);
-        Some(self.store.global_get(self.store.instance_global(instance, index)?))
+        let instance = self
+            .store
+            .frames()
+            .get(frame)
+            .map_or(self.instance, |f| f.instance);
+        Some(
+            self.store
+                .global_get(self.store.instance_global(instance, index)?),
+        )
     }
 
     fn memory(&self, instance: u32) -> Option<MemAddr> {
-        let id = self.store.instances().into_iter().find(|i| i.index() == instance)?;
+        let id = self
+            .store
+            .instances()
+            .into_iter()
+            .find(|i| i.index() == instance)?;
         self.store.instance_memory(id)
+    }
+
+    /// Size in bytes of linear memory 0 of `instance` (0 without one).
+    pub fn memory_size(&self, instance: u32) -> u64 {
+        self.memory(instance)
+            .map_or(0, |m| self.store.memory(m).len() as u64)
     }
 
     /// Reads linear memory; returns how many bytes were available.
     pub fn read_memory(&self, instance: u32, addr: u32, buf: &mut [u8]) -> usize {
-        let Some(mem) = self.memory(instance) else { return 0 };
+        let Some(mem) = self.memory(instance) else {
+            return 0;
+        };
         let data = self.store.memory(mem);
         let start = (addr as usize).min(data.len());
         let n = buf.len().min(data.len() - start);
@@ -249,7 +303,9 @@ impl Debuggee {
 
     /// Writes linear memory; false if the range is not inside it.
     pub fn write_memory(&mut self, instance: u32, addr: u32, bytes: &[u8]) -> bool {
-        let Some(mem) = self.memory(instance) else { return false };
+        let Some(mem) = self.memory(instance) else {
+            return false;
+        };
         let data = self.store.memory_mut(mem);
         match data.get_mut(addr as usize..addr as usize + bytes.len()) {
             Some(dst) => {
@@ -271,7 +327,9 @@ impl Debuggee {
     }
 
     pub fn remove_breakpoint(&mut self, instance: u32, offset: u32) -> bool {
-        let Some(module) = self.module_of(instance).cloned() else { return false };
+        let Some(module) = self.module_of(instance).cloned() else {
+            return false;
+        };
         self.store.remove_breakpoint(&module, offset)
     }
 
@@ -280,12 +338,22 @@ impl Debuggee {
     }
 
     pub fn add_watchpoint(&mut self, instance: u32, addr: u32, len: u32, kind: WatchKind) -> bool {
-        let Some(mem) = self.memory(instance) else { return false };
+        let Some(mem) = self.memory(instance) else {
+            return false;
+        };
         self.store.add_watchpoint(mem, addr, len, kind)
     }
 
-    pub fn remove_watchpoint(&mut self, instance: u32, addr: u32, len: u32, kind: WatchKind) -> bool {
-        let Some(mem) = self.memory(instance) else { return false };
+    pub fn remove_watchpoint(
+        &mut self,
+        instance: u32,
+        addr: u32,
+        len: u32,
+        kind: WatchKind,
+    ) -> bool {
+        let Some(mem) = self.memory(instance) else {
+            return false;
+        };
         self.store.remove_watchpoint(mem, addr, len, kind)
     }
 

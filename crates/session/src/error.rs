@@ -5,9 +5,15 @@
 #[non_exhaustive]
 pub enum Error {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot load {path}: {source}")]
-    Load { path: String, source: wdb_engine::Error },
+    Load {
+        path: String,
+        source: wdb_engine::Error,
+    },
     #[error("{0}")]
     Wasi(#[from] wdb_wasi::Error),
     #[error("{0}")]

@@ -5,7 +5,9 @@ use std::path::Path;
 use wdb_session::{Debuggee, LaunchConfig, Stop, Val, WatchKind};
 
 fn guest(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/guests/build").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/guests/build")
+        .join(name)
 }
 
 fn launch(name: &str, args: &[&str]) -> Debuggee {
@@ -14,7 +16,11 @@ fn launch(name: &str, args: &[&str]) -> Debuggee {
         args: args.iter().map(|s| s.to_string()).collect(),
         ..Default::default()
     };
-    Debuggee::launch_with(&config, wdb_wasi::WasiCtx::builder().stdout(Box::new(std::io::sink()))).unwrap()
+    Debuggee::launch_with(
+        &config,
+        wdb_wasi::WasiCtx::builder().stdout(Box::new(std::io::sink())),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -27,7 +33,11 @@ fn break_at_a_function_then_run_to_exit() {
     let frames = d.frames();
     assert_eq!(frames[0].pc, entry);
     assert_eq!(d.func_name(frames[0].func_index), Some("sum_to"));
-    assert!(frames.iter().any(|f| d.func_name(f.func_index) == Some("main")));
+    assert!(
+        frames
+            .iter()
+            .any(|f| d.func_name(f.func_index) == Some("main"))
+    );
     // Recursion: the same breakpoint again, one frame deeper.
     assert_eq!(d.resume(), Stop::Breakpoint);
     assert_eq!(d.frames().len(), frames.len() + 1);
@@ -42,7 +52,10 @@ fn traps_stop_with_their_backtrace() {
     let mut d = launch("traps.O0.wasm", &["div-zero"]);
     match d.resume() {
         Stop::Trapped(trap) => {
-            assert!(trap.to_string().contains("integer divide by zero"), "{trap}");
+            assert!(
+                trap.to_string().contains("integer divide by zero"),
+                "{trap}"
+            );
             assert!(trap.frames.len() >= 2);
         }
         other => panic!("unexpected {other:?}"),
@@ -60,7 +73,9 @@ fn memory_and_watchpoints_through_the_debuggee() {
     assert_eq!(buf, [1, 2, 3, 4]);
     assert!(!d.write_memory(instance, u32::MAX - 1, &[0; 4]));
     // The stack pointer global is written on the first call: watch where it points (a shadow-stack slot).
-    let Some(Val::I32(sp)) = d.global(0, 0) else { panic!("no __stack_pointer") };
+    let Some(Val::I32(sp)) = d.global(0, 0) else {
+        panic!("no __stack_pointer")
+    };
     assert!(d.add_watchpoint(instance, sp as u32 - 16, 16, WatchKind::Write));
     match d.resume() {
         Stop::Watch(hit) => assert_eq!(hit.addr, sp as u32 - 16),
@@ -72,6 +87,14 @@ fn memory_and_watchpoints_through_the_debuggee() {
 
 #[test]
 fn bad_programs_are_errors_not_panics() {
-    let config = LaunchConfig { program: "/nonexistent.wasm".into(), ..Default::default() };
-    assert!(Debuggee::launch(&config).unwrap_err().to_string().contains("cannot read"));
+    let config = LaunchConfig {
+        program: "/nonexistent.wasm".into(),
+        ..Default::default()
+    };
+    assert!(
+        Debuggee::launch(&config)
+            .unwrap_err()
+            .to_string()
+            .contains("cannot read")
+    );
 }
