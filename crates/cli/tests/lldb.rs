@@ -371,7 +371,7 @@ fn watchpoints_stop_as_watchpoints_with_old_and_new_values() {
             "p g_counter",
             "c",
             "p g_counter",
-            "watchpoint delete",
+            "watchpoint delete 1",
             "c",
         ],
     );
@@ -384,6 +384,7 @@ fn watchpoints_stop_as_watchpoints_with_old_and_new_values() {
             "new value: 1",
             "(int) 1",
             "(int) 2",
+            "exited with status = 0",
         ],
     );
     assert_eq!(wdb.finish().0, Some(0));
