@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 step "tools"
-command -v objdump >/dev/null || { apt-get update -qq && apt-get install -y -qq binutils >/dev/null; }
+missing=()
+command -v objdump >/dev/null || missing+=(binutils)
+command -v gdb >/dev/null || missing+=(gdb)       # ground truth for the LLDB value tests
+command -v gcc >/dev/null || missing+=(gcc)
+if [ ${#missing[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; fi
 if ! command -v lldb >/dev/null 2>&1 || ! lldb --version 2>/dev/null | grep -q "lldb version 2[1-9]"; then
     pip install -q lldb-for-pwndbg   # LLDB 23 with the WebAssembly plugin, for the end-to-end tests
 fi
