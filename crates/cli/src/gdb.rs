@@ -28,7 +28,11 @@ fn parse_addr(spec: &str) -> anyhow::Result<(String, u16)> {
     ))
 }
 
-pub fn serve(spec: &str, config: &LaunchConfig) -> anyhow::Result<ExitCode> {
+pub fn serve(
+    spec: &str,
+    config: &LaunchConfig,
+    kill_on_disconnect: bool,
+) -> anyhow::Result<ExitCode> {
     let (host, port) = parse_addr(spec)?;
     let debuggee = Debuggee::launch(config)?;
     let listener = TcpListener::bind((host.as_str(), port))
@@ -40,9 +44,12 @@ pub fn serve(spec: &str, config: &LaunchConfig) -> anyhow::Result<ExitCode> {
     let (stream, _) = listener.accept().context("waiting for the debugger")?;
     drop(listener);
     let mut target = Target(debuggee);
-    let options = wdb_gdb::Options {
-        on_disconnect: wdb_gdb::OnDisconnect::RunToCompletion,
+    let on_disconnect = if kill_on_disconnect {
+        wdb_gdb::OnDisconnect::Kill
+    } else {
+        wdb_gdb::OnDisconnect::RunToCompletion
     };
+    let options = wdb_gdb::Options { on_disconnect };
     let outcome = wdb_gdb::serve(stream, &mut target, &options)?;
     Ok(match outcome {
         wdb_gdb::Outcome::Exited(code) => ExitCode::from(code as u8),

@@ -21,6 +21,10 @@ pub struct RunArgs {
     /// Call this exported function instead of `_start`; ARGS become its arguments.
     #[arg(long, value_name = "FUNC")]
     invoke: Option<String>,
+    /// With --gdb-port: what happens to the program when the debugger disconnects or detaches:
+    /// `run` removes its breakpoints and watchpoints and runs to completion, `kill` ends it.
+    #[arg(long, value_name = "run|kill", default_value = "run", value_parser = ["run", "kill"])]
+    on_disconnect: String,
     /// Maximum depth of nested wasm calls.
     #[arg(long, value_name = "N", default_value_t = wdb_engine::DEFAULT_MAX_CALL_DEPTH)]
     max_call_depth: usize,
@@ -53,7 +57,7 @@ pub fn run(args: RunArgs, gdb: Option<&str>) -> anyhow::Result<ExitCode> {
                 .collect(),
             max_call_depth: args.max_call_depth,
         };
-        return crate::gdb::serve(spec, &config);
+        return crate::gdb::serve(spec, &config, args.on_disconnect == "kill");
     }
     let bytes = std::fs::read(&args.module)
         .with_context(|| format!("cannot read {}", args.module.display()))?;

@@ -45,8 +45,13 @@ struct Wdb {
 
 impl Wdb {
     fn start(wasm: &str, args: &[&str]) -> Wdb {
+        Wdb::start_with(&[], wasm, args)
+    }
+
+    fn start_with(flags: &[&str], wasm: &str, args: &[&str]) -> Wdb {
         let mut child = Command::new(env!("CARGO_BIN_EXE_wdb"))
             .args(["run", "-g", "127.0.0.1:0"])
+            .args(flags)
             .arg(guest(wasm))
             .args(args)
             .stdout(Stdio::piped())
@@ -543,4 +548,24 @@ fn normalize(value: &str) -> String {
         }
         _ => value.to_string(),
     }
+}
+
+#[test]
+fn disconnect_runs_to_completion_or_kills_as_chosen() {
+    if !have_lldb() {
+        return;
+    }
+    // Default: the client leaves at a breakpoint; the breakpoint is removed and the program ends.
+    let wdb = Wdb::start("recursion.O0.wasm", &["4"]);
+    let out = lldb(wdb.port, &["b sum_to", "c", "process detach"]);
+    assert_contains(&out, &["stop reason = breakpoint 1.1"]);
+    let (code, stdout) = wdb.finish();
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("sum_to(4) = 10"), "{stdout}");
+    // --on-disconnect=kill: the program is ended.
+    let wdb = Wdb::start_with(&["--on-disconnect=kill"], "recursion.O0.wasm", &["4"]);
+    lldb(wdb.port, &["b sum_to", "c", "process detach"]);
+    let (code, stdout) = wdb.finish();
+    assert_ne!(code, Some(0));
+    assert!(!stdout.contains("sum_to(4)"), "{stdout}");
 }
