@@ -100,6 +100,30 @@ pub(crate) struct InterruptState {
     modules: Mutex<Vec<Arc<ModuleInner>>>,
 }
 
+impl InterruptState {
+    /// The registered modules (a poisoned lock still holds a valid list).
+    fn modules(&self) -> std::sync::MutexGuard<'_, Vec<Arc<ModuleInner>>> {
+        self.modules.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Gives op `i` of every registered body for which `which` holds the handler it should have now.
+fn repatch(
+    debug: &DebugState,
+    modules: &[Arc<ModuleInner>],
+    which: impl Fn(&FuncBody, u32) -> bool,
+) {
+    for m in modules {
+        for body in m.bodies.iter() {
+            for i in 0..body.code.len() as u32 {
+                if which(body, i) {
+                    body.code[i as usize].h.set(desired_handler(debug, body, i));
+                }
+            }
+        }
+    }
+}
+
 /// Stops a running execution from any thread, at the next function entry or loop iteration.
 #[derive(Clone)]
 pub struct InterruptHandle(Arc<InterruptState>);
@@ -114,7 +138,7 @@ impl InterruptHandle {
     /// Requests a pause; a running [`Store::resume`] returns `Paused(Interrupt)` soon after.
     pub fn interrupt(&self) {
         self.0.requested.store(true, Ordering::SeqCst);
-        let modules = self.0.modules.lock().unwrap_or_else(|e| e.into_inner());
+        let modules = self.0.modules();
         for m in modules.iter() {
             for body in m.bodies.iter() {
                 for i in safepoints(body) {
@@ -275,12 +299,7 @@ fn desired_handler(debug: &DebugState, body: &FuncBody, i: u32) -> Handler {
 
 /// Undoes an interrupt's patches (keeping breakpoints and watchpoints).
 pub(crate) fn restore_safepoints(store: &Store) {
-    let modules = store
-        .debug
-        .interrupt
-        .modules
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let modules = store.debug.interrupt.modules();
     for m in modules.iter() {
         for body in m.bodies.iter() {
             for i in safepoints(body) {
@@ -303,28 +322,15 @@ pub(crate) fn take_interrupt(store: &mut Store) -> bool {
 
 /// Makes `module` known to interrupts (once per module).
 pub(crate) fn register_module(store: &Store, module: &Arc<ModuleInner>) {
-    let mut modules = store
-        .debug
-        .interrupt
-        .modules
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut modules = store.debug.interrupt.modules();
     if !modules.iter().any(|m| Arc::ptr_eq(m, module)) {
         modules.push(module.clone());
     }
     drop(modules);
     if !store.debug.watches.is_empty() {
-        repatch_memory_ops(&store.debug, module);
-    }
-}
-
-fn repatch_memory_ops(debug: &DebugState, module: &ModuleInner) {
-    for body in module.bodies.iter() {
-        for (i, &kind) in body.kinds.iter().enumerate() {
-            if is_memory_access(kind) {
-                body.code[i].h.set(desired_handler(debug, body, i as u32));
-            }
-        }
+        repatch(&store.debug, std::slice::from_ref(module), |body, i| {
+            is_memory_access(body.kinds[i as usize])
+        });
     }
 }
 
@@ -593,23 +599,11 @@ impl Store {
 
     /// Removes every breakpoint.
     pub fn clear_breakpoints(&mut self) {
-        let modules: Vec<_> = self
-            .debug
-            .interrupt
-            .modules
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        self.debug.breakpoints.clear();
-        for m in &modules {
-            for body in m.bodies.iter() {
-                for i in 0..body.code.len() as u32 {
-                    body.code[i as usize]
-                        .h
-                        .set(desired_handler(&self.debug, body, i));
-                }
-            }
-        }
+        let keys: Vec<(usize, u32)> = self.debug.breakpoints.drain().map(|(k, _)| k).collect();
+        let modules = self.debug.interrupt.modules().clone();
+        repatch(&self.debug, &modules, |body, i| {
+            keys.contains(&(body as *const FuncBody as usize, i))
+        });
     }
 
     /// Watches `len` bytes at `addr` of `memory`.
@@ -662,15 +656,10 @@ impl Store {
     }
 
     fn repatch_all_memory_ops(&self) {
-        let modules = self
-            .debug
-            .interrupt
-            .modules
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        for m in modules.iter() {
-            repatch_memory_ops(&self.debug, m);
-        }
+        let modules = self.debug.interrupt.modules().clone();
+        repatch(&self.debug, &modules, |body, i| {
+            is_memory_access(body.kinds[i as usize])
+        });
     }
 
     /// A handle that interrupts this store's executions from any thread.
