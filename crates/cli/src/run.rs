@@ -47,14 +47,7 @@ pub fn run(args: RunArgs, gdb: Option<&str>) -> anyhow::Result<ExitCode> {
             program: args.module.clone(),
             args: args.args.clone(),
             env: parse_envs(&args.envs)?,
-            dirs: args
-                .dirs
-                .iter()
-                .map(|d| {
-                    let (host, guest) = d.split_once("::").unwrap_or((d, d));
-                    (host.to_string(), guest.to_string())
-                })
-                .collect(),
+            dirs: args.dirs.iter().map(|d| parse_dir(d)).collect(),
             max_call_depth: args.max_call_depth,
         };
         return crate::gdb::serve(spec, &config, args.on_disconnect == "kill");
@@ -74,9 +67,9 @@ pub fn run(args: RunArgs, gdb: Option<&str>) -> anyhow::Result<ExitCode> {
         wasi = wasi.env(&k, &v);
     }
     for dir in &args.dirs {
-        let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+        let (host, guest) = parse_dir(dir);
         wasi = wasi
-            .preopen_dir(host, guest)
+            .preopen_dir(host, &guest)
             .with_context(|| format!("--dir {dir}"))?;
     }
     let ctx = Rc::new(RefCell::new(wasi.build()));
@@ -128,6 +121,12 @@ pub fn run(args: RunArgs, gdb: Option<&str>) -> anyhow::Result<ExitCode> {
         }
         Err(trap) => Ok(report_trap(&store, &trap)),
     }
+}
+
+/// `--dir HOST[::GUEST]`: the guest path defaults to the host path.
+fn parse_dir(dir: &str) -> (String, String) {
+    let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+    (host.to_string(), guest.to_string())
 }
 
 /// `--env K=V` pairs; a bare `K` takes the host's value.

@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex};
 use wasmparser::{FuncToValidate, FunctionBody, Operator};
 
 use crate::Trap;
-use crate::code::{Cx, FuncBody, Handler, Op};
+use crate::code::{Cx, FuncBody, Handler, Next, Op};
 use crate::exec::{self, Mode, Outcome};
-use crate::handlers::{self, K, RUN};
+use crate::handlers::{self, K, RUN, STEP};
 use crate::module::{Module, ModuleInner};
 use crate::store::{InstanceId, MemAddr, Store};
 use crate::values::{FuncAddr, Val, ValType};
@@ -217,7 +217,7 @@ pub(crate) struct PendingHit {
 }
 
 /// Before a memory op runs: does it touch a watched range?
-pub(crate) unsafe fn watch_before(
+unsafe fn watch_before(
     store: &Store,
     cx: &Cx,
     kind: K,
@@ -259,8 +259,28 @@ pub(crate) unsafe fn watch_before(
     None
 }
 
+/// Runs the op at `ip` with its step-mode handler (whatever handler is patched in), and
+/// reports a watchpoint it hit, if it completed.
+pub(crate) unsafe fn step_op(
+    store: &Store,
+    cx: &mut Cx,
+    ip: *const Op,
+    fp: *mut u64,
+) -> (Next, Option<WatchHit>) {
+    unsafe {
+        let body = &*cx.frames.last().unwrap_unchecked().func;
+        let kind = body.kinds[body.op_index(ip)];
+        let pending = watch_before(store, cx, kind, &*ip, fp);
+        let next = STEP[kind as usize](ip, fp, cx);
+        let hit = pending
+            .filter(|_| !next.ip.is_null())
+            .map(|p| watch_after(store, p));
+        (next, hit)
+    }
+}
+
 /// After the access: the hit with the new bytes.
-pub(crate) fn watch_after(store: &Store, _cx: &Cx, hit: PendingHit) -> WatchHit {
+fn watch_after(store: &Store, hit: PendingHit) -> WatchHit {
     let w = hit.watch;
     let data = &store.memories[w.memory.0 as usize].data;
     let new = data

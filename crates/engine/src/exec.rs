@@ -5,7 +5,7 @@
 use crate::code::Next;
 use crate::code::{Cx, Exit, FrameKind, Op};
 use crate::debug::{self, PauseReason};
-use crate::handlers::{self, STEP};
+use crate::handlers;
 use crate::store::{Caller, FuncInst, Store};
 use crate::trap::TrapCode;
 use crate::values::{FuncAddr, Val, ValType};
@@ -158,19 +158,13 @@ unsafe fn drive_inner(store: *mut Store, ex: &mut Execution, mode: Mode) -> Outc
         loop {
             let flow = if step {
                 step = false;
-                let body = &*cx.frames.last().unwrap_unchecked().func;
-                let kind = body.kinds[body.op_index(ip)];
-                let pending = debug::watch_before(&*store, cx, kind, &*ip, fp);
-                let next = STEP[kind as usize](ip, fp, cx);
+                let (next, hit) = debug::step_op(&*store, cx, ip, fp);
                 if next.ip.is_null() {
-                    exit_flow(store, cx, mode)
-                } else if let Some(hit) = pending {
-                    cx.watch_hit = Some(debug::watch_after(&*store, cx, hit));
+                    exit_flow(store, cx)
+                } else if let Some(hit) = hit {
                     cx.exit_ip = next.ip;
                     cx.exit_fp = next.fp;
-                    Flow::Stop(Outcome::Paused(PauseReason::Watch(
-                        cx.watch_hit.take().unwrap_unchecked(),
-                    )))
+                    Flow::Stop(Outcome::Paused(PauseReason::Watch(hit)))
                 } else if mode == Mode::Step {
                     cx.exit_ip = next.ip;
                     cx.exit_fp = next.fp;
@@ -180,7 +174,7 @@ unsafe fn drive_inner(store: *mut Store, ex: &mut Execution, mode: Mode) -> Outc
                 }
             } else {
                 execute(ip, fp, cx);
-                exit_flow(store, cx, Mode::Run)
+                exit_flow(store, cx)
             };
             match flow {
                 Flow::Continue(i, f) => {
@@ -213,7 +207,7 @@ unsafe fn drive_inner(store: *mut Store, ex: &mut Execution, mode: Mode) -> Outc
 }
 
 /// Handles the reason a handler left the chain with.
-unsafe fn exit_flow(store: *mut Store, cx: &mut Cx, mode: Mode) -> Flow {
+unsafe fn exit_flow(store: *mut Store, cx: &mut Cx) -> Flow {
     unsafe {
         match std::mem::replace(&mut cx.exit, Exit::None) {
             Exit::None => unreachable!("handler left without a reason"),
@@ -242,20 +236,14 @@ unsafe fn exit_flow(store: *mut Store, cx: &mut Cx, mode: Mode) -> Flow {
                 Some(hit) => Flow::Stop(Outcome::Paused(PauseReason::Watch(hit))),
                 None => Flow::Continue(cx.exit_ip, cx.exit_fp),
             },
-            Exit::Call { addr, base } => call_from_driver(store, cx, addr, base, mode),
+            Exit::Call { addr, base } => call_from_driver(store, cx, addr, base),
         }
     }
 }
 
 /// Calls a host function or enters a function of another instance for a `call` op at
 /// `cx.exit_ip`.
-unsafe fn call_from_driver(
-    store: *mut Store,
-    cx: &mut Cx,
-    addr: FuncAddr,
-    base: u32,
-    _mode: Mode,
-) -> Flow {
+unsafe fn call_from_driver(store: *mut Store, cx: &mut Cx, addr: FuncAddr, base: u32) -> Flow {
     unsafe {
         let call_ip = cx.exit_ip;
         let caller_fp = cx.exit_fp;

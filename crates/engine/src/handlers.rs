@@ -694,14 +694,10 @@ pub(crate) unsafe fn watch<const S: bool>(ip: *const Op, fp: *mut u64, cx: &mut 
 #[inline(never)]
 unsafe fn watch_slow(ip: *const Op, fp: *mut u64, cx: &mut Cx) -> Next {
     unsafe {
-        let store = &*cx.store;
-        let body = &*cx.frames.last().unwrap_unchecked().func;
-        let kind = body.kinds[body.op_index(ip)];
-        let pending = crate::debug::watch_before(store, cx, kind, &*ip, fp);
-        let next = STEP[kind as usize](ip, fp, cx);
-        match pending {
-            Some(hit) if !next.ip.is_null() => {
-                cx.watch_hit = Some(crate::debug::watch_after(store, cx, hit));
+        let (next, hit) = crate::debug::step_op(&*cx.store, cx, ip, fp);
+        match hit {
+            Some(hit) => {
+                cx.watch_hit = Some(hit);
                 cx.exit = Exit::Watch;
                 cx.exit_ip = next.ip;
                 cx.exit_fp = next.fp;

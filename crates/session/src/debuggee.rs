@@ -6,8 +6,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use wdb_engine::{
-    Event, Extern, FuncAddr, InstanceId, InterruptHandle, Linker, MemAddr, Module, PauseReason,
-    Store, Trap, TrapKind, Val, WatchHit, WatchKind,
+    Event, Extern, InstanceId, InterruptHandle, Linker, MemAddr, Module, PauseReason, Store, Trap,
+    TrapKind, Val, WatchHit, WatchKind,
 };
 
 use crate::Error;
@@ -148,12 +148,6 @@ impl Debuggee {
             .map_err(|t| Error::Launch(t.to_string()))?;
         debuggee.settle(first);
         Ok(debuggee)
-    }
-
-    fn start_func(&self) -> Option<FuncAddr> {
-        self.store
-            .export(self.instance, "_start")
-            .and_then(Extern::into_func)
     }
 
     /// Records how an event leaves the program and converts it to a [`Stop`].
@@ -355,10 +349,5 @@ impl Debuggee {
             return false;
         };
         self.store.remove_watchpoint(mem, addr, len, kind)
-    }
-
-    /// Whether the program can still run (it has a `_start` and has not ended).
-    pub fn is_running(&self) -> bool {
-        self.ended().is_none() && self.start_func().is_some()
     }
 }
