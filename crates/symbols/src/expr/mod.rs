@@ -1,0 +1,1 @@
+//! Expressions (parser arrives from the helper).
