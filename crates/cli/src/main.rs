@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod debug;
 mod gdb;
 mod names;
 mod run;
@@ -34,18 +35,21 @@ struct Cli {
 enum Command {
     /// Run a WebAssembly program (WASI preview1).
     Run(run::RunArgs),
+    /// Debug a WebAssembly program at the source level, gdb style.
+    Debug(debug::DebugArgs),
     /// Run spec-format test scripts (.wast) and print "N passed, M failed".
     Wast(wast::WastArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(debug::normalize_argv(std::env::args().collect()));
     let result = match cli.command {
         Command::Run(args) => run::run(args, cli.gdb.as_deref()),
-        Command::Wast(_) if cli.gdb.is_some() => {
+        Command::Debug(_) | Command::Wast(_) if cli.gdb.is_some() => {
             Err(anyhow::anyhow!("--gdb-port only applies to `wdb run`"))
         }
         Command::Wast(args) => wast::wast(args),
+        Command::Debug(args) => debug::debug(args),
     };
     match result {
         Ok(code) => code,

@@ -124,13 +124,13 @@ pub fn run(args: RunArgs, gdb: Option<&str>) -> anyhow::Result<ExitCode> {
 }
 
 /// `--dir HOST[::GUEST]`: the guest path defaults to the host path.
-fn parse_dir(dir: &str) -> (String, String) {
+pub(crate) fn parse_dir(dir: &str) -> (String, String) {
     let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
     (host.to_string(), guest.to_string())
 }
 
 /// `--env K=V` pairs; a bare `K` takes the host's value.
-fn parse_envs(envs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+pub(crate) fn parse_envs(envs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
     envs.iter()
         .map(|env| match env.split_once('=') {
             Some((k, v)) => Ok((k.to_string(), v.to_string())),

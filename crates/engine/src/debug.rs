@@ -17,7 +17,7 @@ use crate::code::{Cx, FuncBody, Handler, Next, Op};
 use crate::exec::{self, Mode, Outcome};
 use crate::handlers::{self, K, RUN, STEP};
 use crate::module::{Module, ModuleInner};
-use crate::store::{InstanceId, MemAddr, Store};
+use crate::store::{FuncInst, InstanceId, MemAddr, Store};
 use crate::values::{FuncAddr, Val, ValType};
 
 /// Why a paused execution stopped.
@@ -703,6 +703,33 @@ impl Store {
             .globals
             .get(index as usize)
             .map(|&g| crate::GlobalAddr(g))
+    }
+
+    /// The function at `index` of table `table` of an instance, as (instance, function
+    /// index): what a C function pointer names. None for null, non-funcref or out of bounds.
+    pub fn table_function(
+        &self,
+        instance: InstanceId,
+        table: u32,
+        index: u32,
+    ) -> Option<(InstanceId, u32)> {
+        let inst = self.instances.get(instance.0 as usize)?;
+        let t = self
+            .tables
+            .get(*inst.tables.get(table as usize)? as usize)?;
+        if t.ty != ValType::FuncRef {
+            return None;
+        }
+        let addr = t.elems.get(index as usize)?.checked_sub(1)?;
+        let FuncInst::Wasm {
+            instance: owner, ..
+        } = self.funcs.get(addr as usize)?
+        else {
+            return None;
+        };
+        let owner_inst = self.instances.get(*owner as usize)?;
+        let func = owner_inst.funcs.iter().position(|f| f.0 as u64 == addr)?;
+        Some((InstanceId(*owner), func as u32))
     }
 
     /// All instances, in creation order.

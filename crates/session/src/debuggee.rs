@@ -310,6 +310,38 @@ impl Debuggee {
         }
     }
 
+    /// The function a C function pointer (an index into table 0) names.
+    pub fn table_function(&self, instance: u32, index: u32) -> Option<u32> {
+        let id = self
+            .store
+            .instances()
+            .into_iter()
+            .find(|i| i.index() == instance)?;
+        let (owner, func) = self.store.table_function(id, 0, index)?;
+        (owner == id).then_some(func)
+    }
+
+    /// Writes global `index` of the instance of frame `frame`.
+    pub fn set_global(&mut self, frame: usize, index: u32, value: Val) -> bool {
+        let instance = self
+            .store
+            .frames()
+            .get(frame)
+            .map_or(self.instance, |f| f.instance);
+        match self.store.instance_global(instance, index) {
+            Some(g) => {
+                self.store.global_set(g, value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Writes out what the program printed so far.
+    pub fn flush_output(&self) {
+        let _ = self.wasi.borrow_mut().flush();
+    }
+
     fn module_of(&self, instance: u32) -> Option<&Module> {
         (instance == self.instance.index()).then_some(&self.module)
     }

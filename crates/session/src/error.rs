@@ -18,4 +18,10 @@ pub enum Error {
     Wasi(#[from] wdb_wasi::Error),
     #[error("{0}")]
     Launch(String),
+    /// A request that cannot be done as asked (bad location, nothing to watch...).
+    #[error("{0}")]
+    Usage(String),
+    /// An expression or value problem, from the symbols layer.
+    #[error("{0}")]
+    Symbols(#[from] wdb_symbols::Error),
 }

@@ -139,18 +139,18 @@ impl Index {
                         deferred.push((die, origin, true));
                     }
                 }
-                gimli::DW_TAG_variable if in_function.is_none() => {
-                    if entry.has_attr(gimli::DW_AT_location) {
-                        let name = match name {
-                            Some(name) => Some(qualify(&name)),
-                            // A definition of a declaration inside a class or namespace.
-                            None => dwarf
-                                .attr_ref(u, entry, gimli::DW_AT_specification)
-                                .and_then(|spec| qualified_name(dwarf, spec)),
-                        };
-                        if let Some(name) = name {
-                            self.globals.entry(name).or_default().push(die);
-                        }
+                gimli::DW_TAG_variable
+                    if in_function.is_none() && entry.has_attr(gimli::DW_AT_location) =>
+                {
+                    let name = match name {
+                        Some(name) => Some(qualify(&name)),
+                        // A definition of a declaration inside a class or namespace.
+                        None => dwarf
+                            .attr_ref(u, entry, gimli::DW_AT_specification)
+                            .and_then(|spec| qualified_name(dwarf, spec)),
+                    };
+                    if let Some(name) = name {
+                        self.globals.entry(name).or_default().push(die);
                     }
                 }
                 _ => {}

@@ -31,5 +31,5 @@ pub use error::{Error, Result};
 pub use names::{demangle, demangle_function};
 pub use symbols::{FunctionSite, LineRow, LineSite, SourceFrame, SourceLoc, Symbols};
 pub use types::{Aggregate, Encoding, Member, Qualifier, Type, TypeRef};
-pub use value::{Child, Place, ScalarKind, Value, format_g};
+pub use value::{Child, Place, ScalarKind, Value, char_literal, format_char_runs, format_g};
 pub use vars::{FrameAccess, VarKind, Variable, WasmValue};

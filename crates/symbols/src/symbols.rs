@@ -187,6 +187,11 @@ impl Symbols {
             .map(|f| f.index)
     }
 
+    /// Module offsets of a defined function's body.
+    pub fn wasm_function_body(&self, func_index: u32) -> Option<std::ops::Range<u32>> {
+        Some(self.layout.func(func_index)?.body.clone())
+    }
+
     /// The index of the defined function whose body contains `pc`.
     pub fn wasm_function_at(&self, pc: u32) -> Option<u32> {
         Some(self.layout.func_at(pc)?.index)
@@ -444,6 +449,14 @@ impl Symbols {
         names.sort();
         names.dedup();
         names
+    }
+
+    /// The end of the prologue of the function containing `pc` (None without DWARF).
+    pub fn prologue_end(&self, pc: u32) -> Option<u32> {
+        let dwarf = self.dwarf.as_ref()?;
+        let sub = self.frames(pc).last()?.subprogram?;
+        let start = self.die_low_pc(dwarf, sub)?;
+        Some(self.after_prologue(dwarf, sub, start))
     }
 
     /// The lowest code address of a subprogram or inlined subroutine (module offset).

@@ -613,7 +613,7 @@ impl Symbols {
                 out.push_str(", ");
             }
             first = false;
-            if j - i >= REPEAT_THRESHOLD {
+            if j - i > REPEAT_THRESHOLD {
                 let _ = write!(out, "{} <repeats {} times>", items[i], j - i);
                 i = j;
             } else {
@@ -1020,7 +1020,7 @@ pub fn format_char_runs(bytes: &[u8], truncated: bool) -> String {
         while j < bytes.len() && bytes[j] == bytes[i] {
             j += 1;
         }
-        if j - i > REPEAT_THRESHOLD - 1 {
+        if j - i > REPEAT_THRESHOLD {
             if !quoted.is_empty() {
                 segments.push(format!("\"{quoted}\""));
                 quoted.clear();
@@ -1104,10 +1104,10 @@ mod tests {
     fn strings_print_like_gdb() {
         assert_eq!(format_char_runs(b"hi\n", false), "\"hi\\n\"");
         let mut b = b"hello".to_vec();
-        b.extend([0u8; 10]);
+        b.extend([0u8; 11]);
         assert_eq!(
             format_char_runs(&b, false),
-            "\"hello\", '\\000' <repeats 10 times>"
+            "\"hello\", '\\000' <repeats 11 times>"
         );
         assert_eq!(char_literal(0), "'\\000'");
         assert_eq!(format_base(Encoding::SignedChar, 1, &[65]), "65 'A'");

@@ -1,0 +1,1206 @@
+//! [`Session`]: the source-level debugger core every front-end drives. It owns the
+//! [`Debuggee`] and the module's [`Symbols`], turns logical breakpoints into physical ones,
+//! steps by source line, and answers frames, variables and expressions.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wdb_symbols::{SourceFrame, SourceLoc, Symbols, Value, VarKind, Variable};
+
+use crate::access::{Access, to_wasm};
+use crate::{Debuggee, Error, LaunchConfig, Stop, WatchKind};
+
+/// Where a breakpoint goes, as the user wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// `file.c:12` (an empty file means the file of the selected frame).
+    Line { file: String, line: u32 },
+    /// `main`, `Shape::area`.
+    Function(String),
+    /// `*0x1234`: a module offset.
+    Address(u32),
+}
+
+impl Location {
+    /// Parses `file:line`, `line`, `function` or `*address`.
+    pub fn parse(s: &str) -> Result<Location, Error> {
+        let s = s.trim();
+        if let Some(addr) = s.strip_prefix('*') {
+            return parse_number(addr.trim())
+                .and_then(|a| u32::try_from(a).ok())
+                .map(Location::Address)
+                .ok_or_else(|| Error::Usage(format!("bad address `{addr}`")));
+        }
+        if let Some((file, line)) = s.rsplit_once(':')
+            && !file.ends_with(':')
+            && let Ok(line) = line.trim().parse::<u32>()
+        {
+            return Ok(Location::Line {
+                file: file.trim().to_string(),
+                line,
+            });
+        }
+        if let Ok(line) = s.parse::<u32>() {
+            return Ok(Location::Line {
+                file: String::new(),
+                line,
+            });
+        }
+        if s.is_empty() || s.contains(char::is_whitespace) {
+            return Err(Error::Usage(format!("bad location `{s}`")));
+        }
+        Ok(Location::Function(s.to_string()))
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Line { file, line } if file.is_empty() => write!(f, "{line}"),
+            Location::Line { file, line } => write!(f, "{file}:{line}"),
+            Location::Function(name) => f.write_str(name),
+            Location::Address(a) => write!(f, "*{a:#x}"),
+        }
+    }
+}
+
+/// Parses decimal, `0x` hex or `0` octal.
+pub fn parse_number(s: &str) -> Option<u64> {
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        u64::from_str_radix(h, 16).ok()
+    } else if s.len() > 1 && s.starts_with('0') {
+        u64::from_str_radix(&s[1..], 8).ok()
+    } else {
+        s.parse().ok()
+    }
+}
+
+/// A resolved breakpoint address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// Module offset.
+    pub pc: u32,
+    pub function: String,
+    pub loc: Option<SourceLoc>,
+}
+
+/// A logical breakpoint: one location, zero (pending) or more sites.
+#[derive(Debug, Clone)]
+pub struct Breakpoint {
+    pub id: u32,
+    pub location: Location,
+    pub sites: Vec<Site>,
+    pub enabled: bool,
+    /// Stop only when this expression is true (nonzero).
+    pub condition: Option<String>,
+    /// `N`, `>N`, `>=N`, `==N`, `<N`, `%N`: when, by hit count, to stop.
+    pub hit_condition: Option<String>,
+    /// Skip this many hits (gdb's `ignore`).
+    pub ignore_count: u32,
+    /// Print this (with `{expr}` interpolated) instead of stopping.
+    pub log_message: Option<String>,
+    /// Delete after the first stop (`tbreak`).
+    pub temporary: bool,
+    pub hits: u32,
+}
+
+/// A data watchpoint.
+#[derive(Debug, Clone)]
+pub struct Watchpoint {
+    pub id: u32,
+    /// The expression as written.
+    pub expr: String,
+    pub kind: WatchKind,
+    pub addr: u32,
+    pub len: u32,
+    pub enabled: bool,
+    pub hits: u32,
+    value: Value,
+}
+
+/// Why the program stopped, at the source level.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StopReason {
+    /// Launched, before the first instruction.
+    Entry,
+    /// Hit these breakpoints.
+    Breakpoint(Vec<u32>),
+    /// A step finished.
+    Step,
+    /// `finish` returned; the function's value if it has one.
+    Finish {
+        function: String,
+        value: Option<String>,
+    },
+    Interrupt,
+    /// A watchpoint triggered; values printed by the expression's type.
+    Watch {
+        id: u32,
+        expr: String,
+        kind: WatchKind,
+        old: Option<String>,
+        new: String,
+    },
+    /// The program trapped: message (the frames stay inspectable).
+    Trapped(String),
+    /// The program exited with this code.
+    Exited(i32),
+}
+
+/// A source-level frame: a wasm frame, or a call inlined into one.
+#[derive(Debug, Clone)]
+pub struct FrameInfo {
+    pub function: String,
+    pub loc: Option<SourceLoc>,
+    /// The wasm pc (module offset; for callers, the return address).
+    pub pc: u32,
+    /// Index of the wasm frame (0 = innermost).
+    pub wasm_frame: usize,
+    pub func_index: u32,
+    /// A call inlined into the next frame.
+    pub inlined: bool,
+    source: SourceFrame,
+    /// pc used for symbol lookups (callers: return address - 1).
+    lookup_pc: u32,
+}
+
+/// How to step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    /// Next source line, stepping over calls (`next`).
+    Over,
+    /// Next source line, into calls that have line info (`step`).
+    Into,
+    /// Until the selected function returns (`finish`).
+    Out,
+    /// Like `Over`, but never stops at a line before the current one (`until`).
+    Until,
+    /// One wasm instruction (`stepi`).
+    Instruction,
+    /// One wasm instruction, over calls (`nexti`).
+    InstructionOver,
+}
+
+/// A variable as front-ends show it.
+#[derive(Debug, Clone)]
+pub struct VarView {
+    pub name: String,
+    pub type_name: String,
+    /// The value printed as gdb does.
+    pub value: String,
+    pub kind: VarKind,
+    /// The value, for expanding children or evaluating further.
+    pub raw: Value,
+}
+
+/// The debugger core.
+pub struct Session {
+    config: LaunchConfig,
+    debuggee: Debuggee,
+    symbols: Rc<Symbols>,
+    breakpoints: Vec<Breakpoint>,
+    watchpoints: Vec<Watchpoint>,
+    next_id: u32,
+    /// Engine breakpoints by pc, with how many users (logical sites + internal) each has.
+    physical: HashMap<u32, u32>,
+    /// Messages from log points and conditions, for the front-end to print.
+    messages: Vec<String>,
+    frames_cache: Option<Vec<FrameInfo>>,
+    /// The module's wasm text by instruction offset, made on first `disassemble`.
+    disassembly: Option<Vec<(u32, String)>>,
+    wasi_setup: Box<dyn Fn() -> wdb_wasi::WasiCtxBuilder>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("debuggee", &self.debuggee)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Loads the program and stops at entry. `wasi` prepares each run's WASI context
+    /// (stdio); it is called again by [`Session::restart`].
+    pub fn launch(
+        config: LaunchConfig,
+        wasi: Box<dyn Fn() -> wdb_wasi::WasiCtxBuilder>,
+    ) -> Result<Session, Error> {
+        let debuggee = Debuggee::launch_with(&config, wasi())?;
+        let image = debuggee.modules()[0].clone();
+        let dir = config
+            .program
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default();
+        let symbols = Symbols::new(&image.bytes, &|name| std::fs::read(dir.join(name)).ok());
+        Ok(Session {
+            config,
+            debuggee,
+            symbols: Rc::new(symbols),
+            breakpoints: Vec::new(),
+            watchpoints: Vec::new(),
+            next_id: 1,
+            physical: HashMap::new(),
+            messages: Vec::new(),
+            frames_cache: None,
+            disassembly: None,
+            wasi_setup: wasi,
+        })
+    }
+
+    /// Starts the program again from entry, keeping breakpoints (watchpoints are dropped:
+    /// their addresses belong to the old run).
+    pub fn restart(&mut self) -> Result<(), Error> {
+        self.debuggee.kill();
+        self.debuggee = Debuggee::launch_with(&self.config, (self.wasi_setup)())?;
+        self.physical.clear();
+        self.watchpoints.clear();
+        self.frames_cache = None;
+        let bps: Vec<u32> = self.breakpoints.iter().map(|b| b.id).collect();
+        for id in bps {
+            self.rebind(id);
+        }
+        Ok(())
+    }
+
+    pub fn symbols(&self) -> &Symbols {
+        &self.symbols
+    }
+
+    pub fn debuggee(&self) -> &Debuggee {
+        &self.debuggee
+    }
+
+    pub fn debuggee_mut(&mut self) -> &mut Debuggee {
+        self.frames_cache = None;
+        &mut self.debuggee
+    }
+
+    pub fn config(&self) -> &LaunchConfig {
+        &self.config
+    }
+
+    /// The stop that ended the program, if it ended.
+    pub fn ended(&self) -> Option<&Stop> {
+        self.debuggee.ended()
+    }
+
+    /// Log-point output and condition errors since the last call.
+    pub fn take_messages(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.messages)
+    }
+
+    // ---- breakpoints ----------------------------------------------------------------
+
+    fn add_physical(&mut self, pc: u32) -> Option<u32> {
+        let instance = self.debuggee.modules()[0].instance;
+        let count = self.physical.entry(pc).or_insert(0);
+        if *count == 0 {
+            self.debuggee.add_breakpoint(instance, pc)?;
+        }
+        *count += 1;
+        Some(pc)
+    }
+
+    fn remove_physical(&mut self, pc: u32) {
+        let instance = self.debuggee.modules()[0].instance;
+        if let Some(count) = self.physical.get_mut(&pc) {
+            *count -= 1;
+            if *count == 0 {
+                self.physical.remove(&pc);
+                self.debuggee.remove_breakpoint(instance, pc);
+            }
+        }
+    }
+
+    /// Resolves a location to sites.
+    pub fn resolve(&self, location: &Location, frame: usize) -> Vec<Site> {
+        match location {
+            Location::Line { file, line } => {
+                let file = if file.is_empty() {
+                    self.frames()
+                        .get(frame)
+                        .and_then(|f| f.loc.clone())
+                        .map(|l| l.path)
+                        .unwrap_or_default()
+                } else {
+                    file.clone()
+                };
+                self.symbols
+                    .line_sites(&file, *line)
+                    .into_iter()
+                    .map(|s| Site {
+                        pc: s.pc,
+                        function: self.function_at(s.pc),
+                        loc: Some(s.loc),
+                    })
+                    .collect()
+            }
+            Location::Function(name) => self
+                .symbols
+                .function_sites(name)
+                .into_iter()
+                .map(|s| {
+                    // A name-section-only function: its first instruction.
+                    let pc = if s.loc.is_none() && !s.inlined {
+                        self.first_instruction(s.pc).unwrap_or(s.pc)
+                    } else {
+                        s.pc
+                    };
+                    Site {
+                        pc,
+                        function: s.function,
+                        loc: s.loc,
+                    }
+                })
+                .collect(),
+            Location::Address(pc) => vec![Site {
+                pc: *pc,
+                function: self.function_at(*pc),
+                loc: self.symbols.location(*pc),
+            }],
+        }
+    }
+
+    fn first_instruction(&self, body_start: u32) -> Option<u32> {
+        let index = self.symbols.wasm_function_at(body_start)?;
+        let name = self.symbols.wasm_function_name(index)?;
+        self.debuggee.func_entry(name)
+    }
+
+    fn function_at(&self, pc: u32) -> String {
+        self.symbols
+            .frames(pc)
+            .first()
+            .map(|f| f.function.clone())
+            .unwrap_or_default()
+    }
+
+    /// Adds a breakpoint; it is pending (no sites) when the location matches no code yet.
+    pub fn add_breakpoint(&mut self, location: Location) -> &Breakpoint {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.breakpoints.push(Breakpoint {
+            id,
+            location,
+            sites: Vec::new(),
+            enabled: true,
+            condition: None,
+            hit_condition: None,
+            ignore_count: 0,
+            log_message: None,
+            temporary: false,
+            hits: 0,
+        });
+        self.rebind(id);
+        self.breakpoints.last().expect("just pushed")
+    }
+
+    /// (Re)computes a breakpoint's sites and its engine breakpoints.
+    fn rebind(&mut self, id: u32) {
+        let Some(i) = self.breakpoints.iter().position(|b| b.id == id) else {
+            return;
+        };
+        let old: Vec<u32> = self.breakpoints[i].sites.iter().map(|s| s.pc).collect();
+        if self.breakpoints[i].enabled {
+            for pc in &old {
+                self.remove_physical(*pc);
+            }
+        }
+        let mut sites = self.resolve(&self.breakpoints[i].location.clone(), 0);
+        if self.breakpoints[i].enabled {
+            sites.retain_mut(|s| match self.add_physical(s.pc) {
+                Some(pc) => {
+                    s.pc = pc;
+                    true
+                }
+                None => false,
+            });
+        }
+        self.breakpoints[i].sites = sites;
+    }
+
+    pub fn breakpoints(&self) -> &[Breakpoint] {
+        &self.breakpoints
+    }
+
+    pub fn breakpoint_mut(&mut self, id: u32) -> Option<&mut Breakpoint> {
+        self.breakpoints.iter_mut().find(|b| b.id == id)
+    }
+
+    /// Deletes a breakpoint or watchpoint; false if there is none with this id.
+    pub fn delete(&mut self, id: u32) -> bool {
+        if let Some(i) = self.breakpoints.iter().position(|b| b.id == id) {
+            let bp = self.breakpoints.remove(i);
+            if bp.enabled {
+                for s in bp.sites {
+                    self.remove_physical(s.pc);
+                }
+            }
+            return true;
+        }
+        if let Some(i) = self.watchpoints.iter().position(|w| w.id == id) {
+            let w = self.watchpoints.remove(i);
+            if w.enabled {
+                self.unset_watch(&w);
+            }
+            return true;
+        }
+        false
+    }
+
+    /// Enables or disables a breakpoint or watchpoint.
+    pub fn set_enabled(&mut self, id: u32, enabled: bool) -> bool {
+        if let Some(i) = self.breakpoints.iter().position(|b| b.id == id) {
+            if self.breakpoints[i].enabled != enabled {
+                let pcs: Vec<u32> = self.breakpoints[i].sites.iter().map(|s| s.pc).collect();
+                for pc in pcs {
+                    if enabled {
+                        self.add_physical(pc);
+                    } else {
+                        self.remove_physical(pc);
+                    }
+                }
+                self.breakpoints[i].enabled = enabled;
+            }
+            return true;
+        }
+        if let Some(i) = self.watchpoints.iter().position(|w| w.id == id) {
+            if self.watchpoints[i].enabled != enabled {
+                let w = self.watchpoints[i].clone();
+                let instance = self.instance();
+                if enabled {
+                    self.debuggee
+                        .add_watchpoint(instance, w.addr, w.len, w.kind);
+                } else {
+                    self.unset_watch(&w);
+                }
+                self.watchpoints[i].enabled = enabled;
+            }
+            return true;
+        }
+        false
+    }
+
+    fn instance(&self) -> u32 {
+        self.debuggee.modules()[0].instance
+    }
+
+    // ---- watchpoints ----------------------------------------------------------------
+
+    /// Watches the memory of an lvalue expression evaluated in `frame`.
+    pub fn add_watchpoint(
+        &mut self,
+        expr: &str,
+        kind: WatchKind,
+        frame: usize,
+    ) -> Result<&Watchpoint, Error> {
+        let value = self.evaluate(expr, frame)?;
+        let addr = value
+            .address()
+            .ok_or_else(|| Error::Usage(format!("cannot watch `{expr}`: it is not in memory")))?;
+        let len = self
+            .symbols
+            .size_of(value.ty)
+            .filter(|&n| n > 0)
+            .ok_or_else(|| Error::Usage(format!("cannot watch `{expr}`: unknown size")))?;
+        let (Ok(addr), Ok(len)) = (u32::try_from(addr), u32::try_from(len)) else {
+            return Err(Error::Usage(format!("cannot watch `{expr}`: out of range")));
+        };
+        let instance = self.instance();
+        if !self.debuggee.add_watchpoint(instance, addr, len, kind) {
+            return Err(Error::Usage(format!(
+                "cannot watch `{expr}`: address {addr:#x} is out of bounds"
+            )));
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.watchpoints.push(Watchpoint {
+            id,
+            expr: expr.to_string(),
+            kind,
+            addr,
+            len,
+            enabled: true,
+            hits: 0,
+            value,
+        });
+        Ok(self.watchpoints.last().expect("just pushed"))
+    }
+
+    /// Watches `len` bytes at a memory address.
+    pub fn add_address_watchpoint(
+        &mut self,
+        addr: u32,
+        len: u32,
+        kind: WatchKind,
+    ) -> Result<&Watchpoint, Error> {
+        let instance = self.instance();
+        if len == 0 || !self.debuggee.add_watchpoint(instance, addr, len, kind) {
+            return Err(Error::Usage(format!(
+                "cannot watch {len} bytes at {addr:#x}"
+            )));
+        }
+        let ty = self
+            .symbols
+            .builtin_type(match len {
+                1 => "unsigned char",
+                2 => "unsigned short",
+                8 => "unsigned long long",
+                _ => "unsigned int",
+            })
+            .unwrap_or(wdb_symbols::TypeRef::Void);
+        let id = self.next_id;
+        self.next_id += 1;
+        self.watchpoints.push(Watchpoint {
+            id,
+            expr: format!("*{addr:#x}"),
+            kind,
+            addr,
+            len,
+            enabled: true,
+            hits: 0,
+            value: Value::new(ty, wdb_symbols::Place::Memory(u64::from(addr))),
+        });
+        Ok(self.watchpoints.last().expect("just pushed"))
+    }
+
+    fn unset_watch(&mut self, w: &Watchpoint) {
+        let instance = self.instance();
+        self.debuggee
+            .remove_watchpoint(instance, w.addr, w.len, w.kind);
+    }
+
+    pub fn watchpoints(&self) -> &[Watchpoint] {
+        &self.watchpoints
+    }
+
+    // ---- running --------------------------------------------------------------------
+
+    /// Continues until a breakpoint that wants to stop, a watchpoint, a trap or the end.
+    pub fn resume(&mut self) -> StopReason {
+        loop {
+            let stop = self.engine_resume();
+            if let Some(reason) = self.filter_stop(stop) {
+                return reason;
+            }
+        }
+    }
+
+    fn engine_resume(&mut self) -> Stop {
+        self.frames_cache = None;
+        let stop = self.debuggee.resume();
+        self.debuggee.flush_output();
+        stop
+    }
+
+    fn engine_step(&mut self) -> Stop {
+        self.frames_cache = None;
+        self.debuggee.step()
+    }
+
+    /// Turns an engine stop into a source-level one, or None to keep going (a breakpoint
+    /// whose condition is false, a log point, a watch that did not change the value).
+    fn filter_stop(&mut self, stop: Stop) -> Option<StopReason> {
+        match stop {
+            Stop::Entry => Some(StopReason::Entry),
+            Stop::Step => Some(StopReason::Step),
+            Stop::Interrupt => Some(StopReason::Interrupt),
+            Stop::Exited(code) => Some(StopReason::Exited(code)),
+            Stop::Trapped(trap) => Some(StopReason::Trapped(trap.to_string())),
+            Stop::Breakpoint => {
+                let ids = self.breakpoints_hit();
+                if ids.is_empty() {
+                    None
+                } else {
+                    Some(StopReason::Breakpoint(ids))
+                }
+            }
+            Stop::Watch(hit) => self.watch_hit(hit),
+        }
+    }
+
+    /// The user breakpoints at the current pc that want to stop (conditions, hit counts,
+    /// log messages applied).
+    fn breakpoints_hit(&mut self) -> Vec<u32> {
+        let Some(pc) = self.debuggee.frames().first().map(|f| f.pc) else {
+            return Vec::new();
+        };
+        let candidates: Vec<u32> = self
+            .breakpoints
+            .iter()
+            .filter(|b| b.enabled && b.sites.iter().any(|s| s.pc == pc))
+            .map(|b| b.id)
+            .collect();
+        let mut stop = Vec::new();
+        for id in candidates {
+            let bp = self.breakpoint_mut(id).expect("candidate exists").clone();
+            if let Some(cond) = &bp.condition {
+                match self.evaluate_bool(cond, 0) {
+                    Ok(false) => continue,
+                    Ok(true) => {}
+                    Err(e) => {
+                        self.messages.push(format!(
+                            "Error in testing condition for breakpoint {id}:\n{e}"
+                        ));
+                    }
+                }
+            }
+            let hits = bp.hits + 1;
+            self.breakpoint_mut(id).expect("exists").hits = hits;
+            if bp.ignore_count > 0 {
+                self.breakpoint_mut(id).expect("exists").ignore_count -= 1;
+                continue;
+            }
+            if let Some(h) = &bp.hit_condition
+                && !hit_condition_met(h, hits)
+            {
+                continue;
+            }
+            if let Some(msg) = &bp.log_message {
+                let text = self.interpolate(msg, 0);
+                self.messages.push(text);
+                continue;
+            }
+            stop.push(id);
+            if bp.temporary {
+                self.delete(id);
+            }
+        }
+        stop
+    }
+
+    /// `{expr}` parts of a log message replaced by their values.
+    pub fn interpolate(&self, msg: &str, frame: usize) -> String {
+        let mut out = String::new();
+        let mut rest = msg;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) => {
+                    let expr = &after[..close];
+                    match self.evaluate(expr, frame) {
+                        Ok(v) => out.push_str(&self.format_nested(&v, frame)),
+                        Err(e) => out.push_str(&format!("<{e}>")),
+                    }
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(&rest[open..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn watch_hit(&mut self, hit: wdb_engine::WatchHit) -> Option<StopReason> {
+        let w = self
+            .watchpoints
+            .iter()
+            .find(|w| w.enabled && hit.addr < w.addr + w.len && w.addr < hit.addr + hit.len)?
+            .clone();
+        let fmt = |bytes: &[u8], sess: &Session| {
+            let v = Value::new(w.value.ty, wdb_symbols::Place::Bytes(bytes.into()));
+            sess.format_nested(&v, 0)
+        };
+        // Bytes of the whole watched value before and after this access.
+        let mut after = vec![0u8; w.len as usize];
+        self.debuggee
+            .read_memory(self.instance(), w.addr, &mut after);
+        let mut before = after.clone();
+        for (i, b) in hit.old.iter().enumerate() {
+            let a = hit.addr as u64 + i as u64;
+            if a >= u64::from(w.addr) && a < u64::from(w.addr + w.len) {
+                before[(a - u64::from(w.addr)) as usize] = *b;
+            }
+        }
+        let write = hit.access == WatchKind::Write;
+        if write && w.kind == WatchKind::Write && before == after {
+            return None; // gdb reports a write watchpoint only when the value changes
+        }
+        if let Some(wp) = self.watchpoints.iter_mut().find(|x| x.id == w.id) {
+            wp.hits += 1;
+        }
+        Some(StopReason::Watch {
+            id: w.id,
+            expr: w.expr.clone(),
+            kind: w.kind,
+            old: write.then(|| fmt(&before, self)),
+            new: fmt(&after, self),
+        })
+    }
+
+    /// Steps by source line or instruction.
+    pub fn step(&mut self, kind: StepKind, frame: usize) -> StopReason {
+        if self.debuggee.ended().is_some() {
+            return self.ended_reason();
+        }
+        match kind {
+            StepKind::Instruction => {
+                let stop = self.engine_step();
+                self.debuggee.flush_output();
+                self.filter_stop(stop).unwrap_or(StopReason::Step)
+            }
+            StepKind::InstructionOver => {
+                let depth = self.debuggee.frames().len();
+                let stop = self.engine_step();
+                if !matches!(stop, Stop::Step) {
+                    return self.filter_stop(stop).unwrap_or(StopReason::Step);
+                }
+                if self.debuggee.frames().len() > depth
+                    && let Some(r) = self.run_to_depth(depth)
+                {
+                    return r;
+                }
+                self.debuggee.flush_output();
+                StopReason::Step
+            }
+            StepKind::Out => self.finish(frame),
+            StepKind::Over | StepKind::Into | StepKind::Until => self.step_line(kind),
+        }
+    }
+
+    fn ended_reason(&self) -> StopReason {
+        match self.debuggee.ended() {
+            Some(Stop::Exited(code)) => StopReason::Exited(*code),
+            Some(Stop::Trapped(t)) => StopReason::Trapped(t.to_string()),
+            _ => StopReason::Exited(0),
+        }
+    }
+
+    /// Runs until the wasm call depth is back to `depth` (the callee returned), by a
+    /// temporary breakpoint at the return address. Some(reason) if something else stopped
+    /// the program first.
+    fn run_to_depth(&mut self, depth: usize) -> Option<StopReason> {
+        let frames = self.debuggee.frames();
+        if frames.len() <= depth {
+            return None;
+        }
+        let ret = frames[frames.len() - depth].pc;
+        self.add_physical(ret);
+        let result = loop {
+            let stop = self.engine_resume();
+            let at_return = matches!(stop, Stop::Breakpoint)
+                && self.debuggee.frames().len() == depth
+                && self.debuggee.frames().first().map(|f| f.pc) == Some(ret);
+            if at_return {
+                // A user breakpoint at the return address also counts.
+                let ids = self.breakpoints_hit();
+                break if ids.is_empty() {
+                    None
+                } else {
+                    Some(StopReason::Breakpoint(ids))
+                };
+            }
+            if matches!(stop, Stop::Breakpoint) && self.debuggee.frames().len() > depth {
+                // A recursive call hit the return breakpoint, or a user breakpoint inside
+                // the callee.
+                let ids = self.breakpoints_hit();
+                if ids.is_empty() {
+                    continue;
+                }
+                break Some(StopReason::Breakpoint(ids));
+            }
+            if let Some(reason) = self.filter_stop(stop) {
+                break Some(reason);
+            }
+        };
+        self.remove_physical(ret);
+        result
+    }
+
+    /// Source-line stepping (`next`, `step`, `until`).
+    fn step_line(&mut self, kind: StepKind) -> StopReason {
+        let Some(start_pc) = self.debuggee.frames().first().map(|f| f.pc) else {
+            return self.ended_reason();
+        };
+        let mut depth = self.debuggee.frames().len();
+        let mut inline_depth = self.symbols.frames(start_pc).len();
+        let mut line = self
+            .symbols
+            .line_row(start_pc)
+            .map(|r| (r.loc.path, r.loc.line));
+        let mut last_pc = start_pc;
+        loop {
+            let stop = self.engine_step();
+            if !matches!(stop, Stop::Step) {
+                self.debuggee.flush_output();
+                if let Some(reason) = self.filter_stop(stop) {
+                    return reason;
+                }
+                continue;
+            }
+            let frames = self.debuggee.frames();
+            let Some(pc) = frames.first().map(|f| f.pc) else {
+                return self.ended_reason();
+            };
+            if frames.len() > depth {
+                // Entered a call.
+                let into = kind == StepKind::Into && self.symbols.line_row(pc).is_some();
+                if into {
+                    if let Some(reason) = self.run_to_prologue_end(pc) {
+                        return reason;
+                    }
+                    self.debuggee.flush_output();
+                    return StopReason::Step;
+                }
+                if let Some(reason) = self.run_to_depth(depth) {
+                    return reason;
+                }
+                last_pc = self.debuggee.frames().first().map_or(pc, |f| f.pc);
+                continue;
+            }
+            if frames.len() < depth {
+                // Returned into the caller, mid-line: finish that line, as gdb does.
+                depth = frames.len();
+                inline_depth = self.symbols.frames(pc.saturating_sub(1)).len();
+                line = self.symbols.line_row(pc).map(|r| (r.loc.path, r.loc.line));
+                last_pc = pc;
+                if line.is_none() {
+                    // A caller without line info: stop right there.
+                    self.debuggee.flush_output();
+                    return StopReason::Step;
+                }
+                continue;
+            }
+            let at_user_bp = self.physical.contains_key(&pc)
+                && self
+                    .breakpoints
+                    .iter()
+                    .any(|b| b.enabled && b.sites.iter().any(|s| s.pc == pc));
+            if let Some(row) = self.symbols.line_row(pc)
+                && row.is_stmt
+                && row.start == pc
+            {
+                let here = (row.loc.path.clone(), row.loc.line);
+                let new_line = line.as_ref() != Some(&here) || (pc < last_pc && pc == row.start);
+                let inlined_deeper = self.symbols.frames(pc).len() > inline_depth;
+                let backwards = kind == StepKind::Until
+                    && line.as_ref().is_some_and(|l| l.0 == here.0 && here.1 < l.1);
+                if new_line && (!inlined_deeper || kind == StepKind::Into) && !backwards {
+                    self.debuggee.flush_output();
+                    if at_user_bp {
+                        let ids = self.breakpoints_hit();
+                        if !ids.is_empty() {
+                            return StopReason::Breakpoint(ids);
+                        }
+                    }
+                    return StopReason::Step;
+                }
+            }
+            last_pc = pc;
+        }
+    }
+
+    /// After stepping into a function: run to the end of its prologue.
+    fn run_to_prologue_end(&mut self, entry_pc: u32) -> Option<StopReason> {
+        let depth = self.debuggee.frames().len();
+        let target = self
+            .symbols
+            .prologue_end(entry_pc)
+            .filter(|&t| t != entry_pc)?;
+        self.add_physical(target);
+        let result = loop {
+            let stop = self.engine_resume();
+            if matches!(stop, Stop::Breakpoint) {
+                let frames = self.debuggee.frames();
+                if frames.len() == depth && frames[0].pc == target {
+                    let ids = self.breakpoints_hit();
+                    break if ids.is_empty() {
+                        None
+                    } else {
+                        Some(StopReason::Breakpoint(ids))
+                    };
+                }
+                let ids = self.breakpoints_hit();
+                if ids.is_empty() {
+                    continue;
+                }
+                break Some(StopReason::Breakpoint(ids));
+            }
+            if let Some(reason) = self.filter_stop(stop) {
+                break Some(reason);
+            }
+        };
+        self.remove_physical(target);
+        result
+    }
+
+    /// `finish`: run until source frame `frame` returns.
+    fn finish(&mut self, frame: usize) -> StopReason {
+        let frames = self.frames();
+        let Some(f) = frames.get(frame).cloned() else {
+            return StopReason::Step;
+        };
+        let function = f.function.clone();
+        if f.inlined {
+            // Step until the pc leaves the inlined call.
+            let depth = self.debuggee.frames().len() - f.wasm_frame;
+            let inline_depth = frames
+                .iter()
+                .filter(|g| g.wasm_frame == f.wasm_frame)
+                .count()
+                - (frame
+                    - frames
+                        .iter()
+                        .position(|g| g.wasm_frame == f.wasm_frame)
+                        .unwrap_or(0));
+            loop {
+                let stop = self.engine_step();
+                if !matches!(stop, Stop::Step) {
+                    if let Some(r) = self.filter_stop(stop) {
+                        return r;
+                    }
+                    continue;
+                }
+                let wf = self.debuggee.frames();
+                if wf.len() > depth {
+                    if let Some(r) = self.run_to_depth(depth) {
+                        return r;
+                    }
+                    continue;
+                }
+                let pc = wf[0].pc;
+                if wf.len() < depth || self.symbols.frames(pc).len() < inline_depth {
+                    self.debuggee.flush_output();
+                    return StopReason::Finish {
+                        function,
+                        value: None,
+                    };
+                }
+            }
+        }
+        let target_depth = self.debuggee.frames().len() - f.wasm_frame - 1;
+        if target_depth == 0 {
+            return StopReason::Step; // `finish` in the outermost frame is meaningless
+        }
+        if let Some(r) = self.run_to_depth(target_depth) {
+            return r;
+        }
+        self.debuggee.flush_output();
+        let ret = self.symbols.return_type(&f.source);
+        let value = if ret == wdb_symbols::TypeRef::Void {
+            None
+        } else {
+            // The callee's results are on top of the caller's operand stack.
+            self.debuggee
+                .operand_stack(0)
+                .and_then(|s| s.last().copied())
+                .and_then(to_wasm)
+                .map(|v| {
+                    let value = Value::new(ret, wdb_symbols::Place::Bytes(v.to_bytes().into()));
+                    self.symbols.format(&value, &Access::new(&self.debuggee, 0))
+                })
+        };
+        StopReason::Finish { function, value }
+    }
+
+    /// Interrupt handle (for Ctrl-C from another thread).
+    pub fn interrupt_handle(&self) -> crate::InterruptHandle {
+        self.debuggee.interrupt_handle()
+    }
+
+    pub fn kill(&mut self) {
+        self.frames_cache = None;
+        self.debuggee.kill();
+    }
+
+    // ---- frames and variables -------------------------------------------------------
+
+    /// Source-level frames, innermost first (inlined calls are frames of their own).
+    pub fn frames(&self) -> Vec<FrameInfo> {
+        if let Some(f) = &self.frames_cache {
+            return f.clone();
+        }
+        let mut out = Vec::new();
+        for (i, wf) in self.debuggee.frames().iter().enumerate() {
+            let lookup_pc = if i == 0 {
+                wf.pc
+            } else {
+                wf.pc.saturating_sub(1)
+            };
+            for sf in self.symbols.frames(lookup_pc) {
+                out.push(FrameInfo {
+                    function: sf.function.clone(),
+                    loc: sf.location.clone(),
+                    pc: wf.pc,
+                    wasm_frame: i,
+                    func_index: wf.func_index,
+                    inlined: sf.inlined,
+                    source: sf,
+                    lookup_pc,
+                });
+            }
+        }
+        out
+    }
+
+    /// Caches frames until the program runs again (call after a stop).
+    pub fn cache_frames(&mut self) {
+        self.frames_cache = None;
+        self.frames_cache = Some(self.frames());
+    }
+
+    fn frame(&self, frame: usize) -> Result<FrameInfo, Error> {
+        self.frames().get(frame).cloned().ok_or_else(|| {
+            Error::Usage(if self.debuggee.ended().is_some() {
+                "The program is not being run.".into()
+            } else {
+                format!("no frame {frame}")
+            })
+        })
+    }
+
+    /// Parameters and locals of a frame.
+    pub fn variables(&self, frame: usize) -> Result<Vec<VarView>, Error> {
+        let f = self.frame(frame)?;
+        let access = Access::new(&self.debuggee, f.wasm_frame);
+        let vars = self.symbols.variables(&f.source, f.lookup_pc, &access);
+        Ok(vars.into_iter().map(|v| self.view(v, &access)).collect())
+    }
+
+    fn view(&self, v: Variable, access: &Access) -> VarView {
+        VarView {
+            type_name: self.symbols.type_name(v.value.ty),
+            value: self.symbols.format(&v.value, access),
+            name: v.name,
+            kind: v.kind,
+            raw: v.value,
+        }
+    }
+
+    /// A global variable by name.
+    pub fn global(&self, name: &str) -> Option<VarView> {
+        let access = Access::new(&self.debuggee, 0);
+        let v = self.symbols.global(name, &access)?;
+        Some(self.view(v, &access))
+    }
+
+    /// Evaluates a C-like expression in a frame.
+    pub fn evaluate(&self, expr: &str, frame: usize) -> Result<Value, Error> {
+        let f = self.frame(frame)?;
+        let access = Access::new(&self.debuggee, f.wasm_frame);
+        self.symbols
+            .evaluate(expr, &f.source, f.lookup_pc, &access)
+            .map_err(Error::from)
+    }
+
+    fn evaluate_bool(&self, expr: &str, frame: usize) -> Result<bool, Error> {
+        let v = self.evaluate(expr, frame)?;
+        let f = self.frame(frame)?;
+        let access = Access::new(&self.debuggee, f.wasm_frame);
+        self.symbols.truth(&v, &access).map_err(Error::from)
+    }
+
+    /// Evaluates `lhs = rhs` style assignments and anything else with side effects.
+    pub fn evaluate_mut(&mut self, expr: &str, frame: usize) -> Result<Value, Error> {
+        let f = self.frame(frame)?;
+        self.frames_cache = None;
+        let mut access = Access::new_mut(&mut self.debuggee, f.wasm_frame);
+        self.symbols
+            .evaluate_mut(expr, &f.source, f.lookup_pc, &mut access)
+            .map_err(Error::from)
+    }
+
+    /// A value printed as gdb's `print` does.
+    pub fn format(&self, v: &Value, frame: usize) -> String {
+        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        self.symbols.format(v, &Access::new(&self.debuggee, wasm))
+    }
+
+    /// A value printed as inside an aggregate (no pointer type prefix).
+    pub fn format_nested(&self, v: &Value, frame: usize) -> String {
+        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        self.symbols
+            .format_nested(v, &Access::new(&self.debuggee, wasm))
+    }
+
+    /// Children of a value (struct members, array elements, pointee).
+    pub fn children(&self, v: &Value, frame: usize, start: u64, count: u64) -> Vec<VarView> {
+        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        let access = Access::new(&self.debuggee, wasm);
+        self.symbols
+            .children(v, &access, start, count)
+            .into_iter()
+            .map(|c| VarView {
+                type_name: self.symbols.type_name(c.value.ty),
+                value: self.symbols.format_nested(&c.value, &access),
+                name: c.name,
+                kind: VarKind::Local,
+                raw: c.value,
+            })
+            .collect()
+    }
+
+    /// The wasm text of a function's instructions, with their module offsets.
+    pub fn disassemble(&mut self, func_index: u32) -> Result<Vec<(u32, String)>, Error> {
+        if self.disassembly.is_none() {
+            let bytes = self.debuggee.modules()[0].bytes.clone();
+            let mut storage = String::new();
+            let mut config = wasmprinter::Config::new();
+            config.fold_instructions(false);
+            let lines: Vec<(u32, String)> = config
+                .offsets_and_lines(&bytes, &mut storage)
+                .map_err(|e| Error::Usage(format!("cannot disassemble: {e}")))?
+                .filter_map(|(o, l)| Some((u32::try_from(o?).ok()?, l.trim().to_string())))
+                .collect();
+            self.disassembly = Some(lines);
+        }
+        let lines = self.disassembly.as_ref().expect("just set");
+        let Some(body) = self.symbols.wasm_function_body(func_index) else {
+            return Err(Error::Usage(format!("no code for function {func_index}")));
+        };
+        let from = lines.partition_point(|l| l.0 < body.start);
+        Ok(lines[from..]
+            .iter()
+            .take_while(|l| l.0 < body.end)
+            .filter(|l| !l.1.starts_with("(func") && !l.1.starts_with("(local"))
+            .cloned()
+            .collect())
+    }
+
+    /// Reads linear memory of the program's instance.
+    pub fn read_memory(&self, addr: u32, buf: &mut [u8]) -> usize {
+        self.debuggee.read_memory(self.instance(), addr, buf)
+    }
+
+    pub fn write_memory(&mut self, addr: u32, bytes: &[u8]) -> bool {
+        let instance = self.instance();
+        self.debuggee.write_memory(instance, addr, bytes)
+    }
+}
+
+/// Does hit number `hits` satisfy a hit condition (`5` or `>=5`, `>5`, `==5`, `<5`, `%5`)?
+pub fn hit_condition_met(cond: &str, hits: u32) -> bool {
+    let c = cond.trim();
+    let (op, n) = if let Some(n) = c.strip_prefix(">=") {
+        (">=", n)
+    } else if let Some(n) = c.strip_prefix("==") {
+        ("==", n)
+    } else if let Some(n) = c.strip_prefix('>') {
+        (">", n)
+    } else if let Some(n) = c.strip_prefix("<=") {
+        ("<=", n)
+    } else if let Some(n) = c.strip_prefix('<') {
+        ("<", n)
+    } else if let Some(n) = c.strip_prefix('%') {
+        ("%", n)
+    } else {
+        (">=", c)
+    };
+    let Ok(n) = n.trim().parse::<u32>() else {
+        return true;
+    };
+    match op {
+        ">=" => hits >= n,
+        "==" => hits == n,
+        ">" => hits > n,
+        "<=" => hits <= n,
+        "<" => hits < n,
+        _ => n != 0 && hits.is_multiple_of(n),
+    }
+}
