@@ -1141,7 +1141,7 @@ impl Repl {
                     f.pc, f.function, f.func_index
                 ));
                 if f.inlined {
-                    self.say(" inlined into the frame above");
+                    self.say(&format!(" inlined into frame {}", self.frame + 1));
                 }
                 let frames = self.session.frames();
                 if let Some(caller) = frames.get(self.frame + 1) {
@@ -1306,10 +1306,26 @@ impl Repl {
 
     // ---- source ---------------------------------------------------------------------
 
+    /// Where a DWARF source path is on this machine: `set substitute-path` rules first;
+    /// then, when the file is not at its recorded path (a moved or cloned tree), the
+    /// directories above the module are tried with the path's trailing components.
     fn resolve_path(&self, path: &str) -> String {
         for (from, to) in &self.substitutions {
             if let Some(rest) = path.strip_prefix(from.as_str()) {
                 return format!("{to}{rest}");
+            }
+        }
+        if std::path::Path::new(path).exists() {
+            return path.to_string();
+        }
+        let module = std::path::absolute(&self.session.config().program).unwrap_or_default();
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        for dir in module.ancestors().skip(1).take(4) {
+            for n in 1..=parts.len().min(3) {
+                let candidate = dir.join(parts[parts.len() - n..].join("/"));
+                if candidate.is_file() {
+                    return candidate.display().to_string();
+                }
             }
         }
         path.to_string()

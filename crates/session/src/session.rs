@@ -2,7 +2,6 @@
 //! [`Debuggee`] and the module's [`Symbols`], turns logical breakpoints into physical ones,
 //! steps by source line, and answers frames, variables and expressions.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use wdb_symbols::{SourceFrame, SourceLoc, Symbols, Value, VarKind, Variable};
@@ -201,11 +200,11 @@ pub struct Session {
     breakpoints: Vec<Breakpoint>,
     watchpoints: Vec<Watchpoint>,
     next_id: u32,
-    /// Engine breakpoints by pc, with how many users (logical sites + internal) each has.
-    physical: HashMap<u32, u32>,
     /// Messages from log points and conditions, for the front-end to print.
     messages: Vec<String>,
     frames_cache: Option<Vec<FrameInfo>>,
+    /// Inlined frames at the top hidden after a function breakpoint stop.
+    hidden_inline: usize,
     /// The module's wasm text by instruction offset, made on first `disassemble`.
     disassembly: Option<Vec<(u32, String)>>,
     wasi_setup: Box<dyn Fn() -> wdb_wasi::WasiCtxBuilder>,
@@ -241,9 +240,9 @@ impl Session {
             breakpoints: Vec::new(),
             watchpoints: Vec::new(),
             next_id: 1,
-            physical: HashMap::new(),
             messages: Vec::new(),
             frames_cache: None,
+            hidden_inline: 0,
             disassembly: None,
             wasi_setup: wasi,
         })
@@ -254,7 +253,6 @@ impl Session {
     pub fn restart(&mut self) -> Result<(), Error> {
         self.debuggee.kill();
         self.debuggee = Debuggee::launch_with(&self.config, (self.wasi_setup)())?;
-        self.physical.clear();
         self.watchpoints.clear();
         self.frames_cache = None;
         let bps: Vec<u32> = self.breakpoints.iter().map(|b| b.id).collect();
@@ -293,25 +291,16 @@ impl Session {
 
     // ---- breakpoints ----------------------------------------------------------------
 
+    /// Adds one engine breakpoint request (the engine counts requests per instruction);
+    /// returns the instruction it landed on.
     fn add_physical(&mut self, pc: u32) -> Option<u32> {
-        let instance = self.debuggee.modules()[0].instance;
-        let count = self.physical.entry(pc).or_insert(0);
-        if *count == 0 {
-            self.debuggee.add_breakpoint(instance, pc)?;
-        }
-        *count += 1;
-        Some(pc)
+        let instance = self.instance();
+        self.debuggee.add_breakpoint(instance, pc)
     }
 
     fn remove_physical(&mut self, pc: u32) {
-        let instance = self.debuggee.modules()[0].instance;
-        if let Some(count) = self.physical.get_mut(&pc) {
-            *count -= 1;
-            if *count == 0 {
-                self.physical.remove(&pc);
-                self.debuggee.remove_breakpoint(instance, pc);
-            }
-        }
+        let instance = self.instance();
+        self.debuggee.remove_breakpoint(instance, pc);
     }
 
     /// Resolves a location to sites.
@@ -590,6 +579,7 @@ impl Session {
 
     fn engine_resume(&mut self) -> Stop {
         self.frames_cache = None;
+        self.hidden_inline = 0;
         let stop = self.debuggee.resume();
         self.debuggee.flush_output();
         stop
@@ -597,6 +587,7 @@ impl Session {
 
     fn engine_step(&mut self) -> Stop {
         self.frames_cache = None;
+        self.hidden_inline = 0;
         self.debuggee.step()
     }
 
@@ -667,6 +658,20 @@ impl Session {
             if bp.temporary {
                 self.delete(id);
             }
+        }
+        // A breakpoint on a function inlined here stops in that function, not in calls
+        // inlined at its first instruction (gdb's behavior).
+        if let Some(bp) = stop
+            .first()
+            .and_then(|id| self.breakpoints.iter().find(|b| b.id == *id))
+            && matches!(bp.location, Location::Function(_))
+            && let Some(site) = bp.sites.iter().find(|s| s.pc == pc)
+        {
+            let frames = self.symbols.frames(pc);
+            self.hidden_inline = frames
+                .iter()
+                .position(|f| f.function == site.function)
+                .unwrap_or(0);
         }
         stop
     }
@@ -781,7 +786,7 @@ impl Session {
             return None;
         }
         let ret = frames[frames.len() - depth].pc;
-        self.add_physical(ret);
+        let ret = self.add_physical(ret)?;
         let result = loop {
             let stop = self.engine_resume();
             let at_return = matches!(stop, Stop::Breakpoint)
@@ -867,7 +872,7 @@ impl Session {
                 }
                 continue;
             }
-            let at_user_bp = self.physical.contains_key(&pc)
+            let at_user_bp = true
                 && self
                     .breakpoints
                     .iter()
@@ -903,7 +908,7 @@ impl Session {
             .symbols
             .prologue_end(entry_pc)
             .filter(|&t| t != entry_pc)?;
-        self.add_physical(target);
+        let target = self.add_physical(target)?;
         let result = loop {
             let stop = self.engine_resume();
             if matches!(stop, Stop::Breakpoint) {
@@ -1023,7 +1028,11 @@ impl Session {
             } else {
                 wf.pc.saturating_sub(1)
             };
-            for sf in self.symbols.frames(lookup_pc) {
+            let mut sframes = self.symbols.frames(lookup_pc);
+            if i == 0 && self.hidden_inline < sframes.len() {
+                sframes.drain(..self.hidden_inline);
+            }
+            for sf in sframes {
                 out.push(FrameInfo {
                     function: sf.function.clone(),
                     loc: sf.location.clone(),
