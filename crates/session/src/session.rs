@@ -872,11 +872,10 @@ impl Session {
                 }
                 continue;
             }
-            let at_user_bp = true
-                && self
-                    .breakpoints
-                    .iter()
-                    .any(|b| b.enabled && b.sites.iter().any(|s| s.pc == pc));
+            let at_user_bp = self
+                .breakpoints
+                .iter()
+                .any(|b| b.enabled && b.sites.iter().any(|s| s.pc == pc));
             if let Some(row) = self.symbols.line_row(pc)
                 && row.is_stmt
                 && row.start == pc
