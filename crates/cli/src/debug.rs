@@ -148,10 +148,9 @@ struct Repl {
     /// `set substitute-path FROM TO`.
     substitutions: Vec<(String, String)>,
     last_command: String,
-    exit_code: u8,
     /// Function of the last stop (a step into another function prints its frame line).
     last_function: Option<(usize, String)>,
-    /// Set when a command failed in batch mode (the exit status reports it).
+    /// The last command failed (the batch exit status reports it).
     failed: bool,
 }
 
@@ -273,17 +272,14 @@ impl Repl {
             sources: HashMap::new(),
             substitutions: Vec::new(),
             last_command: String::new(),
-            exit_code: 0,
             last_function: None,
             failed: false,
         }
     }
 
+    /// As gdb: in batch mode, 1 when the last command failed; otherwise 0.
     fn exit_code(&self) -> ExitCode {
-        if self.failed && self.batch {
-            return ExitCode::from(1);
-        }
-        ExitCode::from(self.exit_code)
+        ExitCode::from(u8::from(self.failed && self.batch))
     }
 
     fn say(&self, text: &str) {
@@ -338,6 +334,7 @@ impl Repl {
 
     /// Runs one command line.
     fn execute(&mut self, line: &str) -> Flow {
+        self.failed = false;
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             return Flow::Continue;
@@ -631,7 +628,7 @@ impl Repl {
 
     fn cmd_finish(&mut self) -> anyhow::Result<()> {
         self.require_running()?;
-        let frames = self.session.frames();
+        let frames = self.frames();
         let Some(f) = frames.get(self.frame) else {
             bail!("No selected frame.");
         };
@@ -664,7 +661,6 @@ impl Repl {
                 } else {
                     self.say(&format!("[Inferior 1 (wasm) exited with code {code:02o}]"));
                 }
-                self.exit_code = code as u8;
                 return;
             }
             StopReason::Trapped(msg) => {
@@ -749,14 +745,14 @@ impl Repl {
     }
 
     fn remember_function(&mut self) {
-        let frames = self.session.frames();
+        let frames = self.frames();
         self.last_function = frames
             .first()
             .map(|f| (self.session.debuggee().frames().len(), f.function.clone()));
     }
 
     fn function_changed(&self) -> bool {
-        let frames = self.session.frames();
+        let frames = self.frames();
         let now = frames
             .first()
             .map(|f| (self.session.debuggee().frames().len(), f.function.clone()));
@@ -765,32 +761,58 @@ impl Repl {
 
     /// After a stop: `func (args) at file:line` (when asked) and the source line.
     fn print_stop_location(&mut self, with_frame: bool) {
-        let frames = self.session.frames();
+        let frames = self.frames();
         let Some(f) = frames.first() else {
             return;
         };
         if with_frame || f.loc.is_none() {
             let line = self.frame_line(0, f);
-            if f.loc.is_some() {
+            // Mid-statement (after finish, a watchpoint, a trap) gdb shows the pc too.
+            let at_statement = self
+                .session
+                .symbols()
+                .line_row(f.pc)
+                .is_some_and(|r| r.is_stmt && r.start == f.pc);
+            if f.loc.is_some() && (at_statement || f.inlined) {
                 self.say(&line);
             } else {
                 self.say(&format!("{:#010x} in {line}", f.pc));
             }
         }
-        self.print_source_line();
+        self.print_source_line_at(!with_frame);
         self.remember_function();
     }
 
     fn print_source_line(&mut self) {
-        let frames = self.session.frames();
+        self.print_source_line_at(false);
+    }
+
+    /// The selected frame's source line; `show_pc` prefixes the pc when frame 0 stopped
+    /// mid-statement (gdb's `stepi` output).
+    fn print_source_line_at(&mut self, show_pc: bool) {
+        let frames = self.frames();
         let Some(f) = frames.get(self.frame) else {
             return;
         };
         if let Some(loc) = &f.loc {
             let text = self.source_line(&loc.path, loc.line);
+            // Frame 0 stopped mid-statement (stepi): gdb shows the pc first.
+            let mid = show_pc
+                && self.frame == 0
+                && !f.inlined
+                && !self
+                    .session
+                    .symbols()
+                    .line_row(f.pc)
+                    .is_some_and(|r| r.is_stmt && r.start == f.pc);
+            let pc = if mid {
+                format!("{:#010x}\t", f.pc)
+            } else {
+                String::new()
+            };
             match text {
-                Some(t) => self.say(&format!("{}\t{t}", loc.line)),
-                None => self.say(&format!("{}\tin {}", loc.line, loc.path)),
+                Some(t) => self.say(&format!("{pc}{}\t{t}", loc.line)),
+                None => self.say(&format!("{pc}{}\tin {}", loc.line, loc.path)),
             }
             self.list_next = Some((loc.path.clone(), loc.line.saturating_sub(5).max(1)));
         }
@@ -813,8 +835,16 @@ impl Repl {
         }
     }
 
+    /// The program's frames; none before `run` (the program waits at its entry).
+    fn frames(&self) -> Vec<FrameInfo> {
+        if self.run == Run::NotStarted {
+            return Vec::new();
+        }
+        self.session.frames()
+    }
+
     fn current_frame(&self) -> Option<FrameInfo> {
-        self.session.frames().get(self.frame).cloned()
+        self.frames().get(self.frame).cloned()
     }
 
     fn default_file(&self) -> Option<String> {
@@ -831,7 +861,7 @@ impl Repl {
     // ---- frames ---------------------------------------------------------------------
 
     fn cmd_backtrace(&mut self, rest: &str) -> anyhow::Result<()> {
-        let frames = self.session.frames();
+        let frames = self.frames();
         if frames.is_empty() {
             bail!("No stack.");
         }
@@ -849,8 +879,15 @@ impl Repl {
         let body = self.frame_line(i, f);
         // Callers show their pc (the return address), as gdb does; inlined frames have
         // none of their own.
-        let caller = i > 0 && !self.session.frames().get(i - 1).is_some_and(|g| g.inlined);
-        if (caller && !f.inlined) || f.loc.is_none() {
+        let caller = i > 0 && !self.frames().get(i - 1).is_some_and(|g| g.inlined);
+        let mid_statement = i == 0
+            && !f.inlined
+            && !self
+                .session
+                .symbols()
+                .line_row(f.pc)
+                .is_some_and(|r| r.is_stmt && r.start == f.pc);
+        if (caller && !f.inlined) || f.loc.is_none() || mid_statement {
             format!("#{i:<2} {:#010x} in {body}", f.pc)
         } else {
             format!("#{i:<2} {body}")
@@ -862,7 +899,7 @@ impl Repl {
             let n = parse_number(rest.trim())
                 .ok_or_else(|| anyhow::anyhow!("bad frame number `{rest}`"))?
                 as usize;
-            if n >= self.session.frames().len() {
+            if n >= self.frames().len() {
                 bail!("No frame at level {rest}.");
             }
             self.frame = n;
@@ -872,7 +909,7 @@ impl Repl {
 
     fn move_frame(&mut self, rest: &str, dir: i64) -> anyhow::Result<()> {
         let n = parse_number(rest.trim()).unwrap_or(1) as i64;
-        let count = self.session.frames().len() as i64;
+        let count = self.frames().len() as i64;
         if count == 0 {
             bail!("No stack.");
         }
@@ -1097,6 +1134,9 @@ impl Repl {
         let _ = arg;
         match topic {
             "locals" | "args" => {
+                if self.frames().is_empty() {
+                    bail!("No frame selected.");
+                }
                 let vars = self
                     .session
                     .variables(self.frame)
@@ -1143,7 +1183,7 @@ impl Repl {
                 if f.inlined {
                     self.say(&format!(" inlined into frame {}", self.frame + 1));
                 }
-                let frames = self.session.frames();
+                let frames = self.frames();
                 if let Some(caller) = frames.get(self.frame + 1) {
                     self.say(&format!(
                         " called by frame at level {} ({})",
@@ -1399,12 +1439,13 @@ impl Repl {
             };
             (site.0, site.1.saturating_sub(5).max(1))
         };
+        let name = path.rsplit('/').next().unwrap_or(&path).to_string();
         let Some(lines) = self.source_lines(&path).cloned() else {
-            bail!("{first}\tin {path}");
+            bail!("{first}\tin {name}");
         };
         if first as usize > lines.len() {
             bail!(
-                "Line number {first} out of range; \"{path}\" has {} lines.",
+                "Line number {first} out of range; \"{name}\" has {} lines.",
                 lines.len()
             );
         }

@@ -433,6 +433,9 @@ impl Store {
     /// Starts a call of `func` and pauses before its first instruction. Host functions run to
     /// completion at once ([`Event::Finished`]).
     pub fn start(&mut self, func: FuncAddr, args: &[Val]) -> Result<Event, Trap> {
+        if self.exec.as_ref().is_some_and(|ex| ex.trapped.is_some()) {
+            self.abort(); // a trapped execution kept for inspection
+        }
         if self.exec.is_some() {
             return Err(Trap::host("an execution is already in progress"));
         }
@@ -447,9 +450,9 @@ impl Store {
         Ok(Event::Paused(PauseReason::Entry))
     }
 
-    /// Whether an execution is paused (started and not finished).
+    /// Whether an execution is paused (started, and neither finished nor trapped).
     pub fn is_paused(&self) -> bool {
-        self.exec.is_some()
+        self.exec.as_ref().is_some_and(|ex| ex.trapped.is_none())
     }
 
     /// Runs the paused execution until it finishes, traps or pauses again.
@@ -467,6 +470,10 @@ impl Store {
         let Some(mut ex) = self.exec.take() else {
             return Event::Trapped(Trap::host("no execution to resume"));
         };
+        if let Some(trap) = ex.trapped.clone() {
+            self.exec = Some(ex);
+            return Event::Trapped(trap);
+        }
         match exec::drive(self, &mut ex, mode) {
             Outcome::Finished(cells) => {
                 let vals = ex
@@ -479,7 +486,9 @@ impl Store {
                 Event::Finished(vals)
             }
             Outcome::Trapped(trap) => {
-                self.frames = std::mem::take(&mut ex.cx.frames);
+                // Kept: frames, locals and the operand stack at the trap stay readable.
+                ex.trapped = Some(trap.clone());
+                self.exec = Some(ex);
                 Event::Trapped(trap)
             }
             Outcome::Paused(reason) => {

@@ -57,6 +57,9 @@ pub(crate) struct Execution {
     pub fp: *mut u64,
     /// Result types of the entry function.
     pub results: Vec<ValType>,
+    /// The execution ended with this trap; its frames stay for post-mortem inspection
+    /// until the store aborts it or starts another.
+    pub trapped: Option<Trap>,
 }
 
 /// How far the driver runs.
@@ -127,6 +130,7 @@ pub(crate) fn start(
         ip,
         fp,
         results,
+        trapped: None,
     }))
 }
 
@@ -301,7 +305,8 @@ unsafe fn call_from_driver(store: *mut Store, cx: &mut Cx, addr: FuncAddr, base:
     }
 }
 
-/// Builds the wasm backtrace of a trap at `cx.exit_ip`, then unwinds all frames.
+/// Builds the wasm backtrace of a trap at `cx.exit_ip`. The frames stay (post-mortem
+/// inspection); `Store::abort` or the next `Store::start` drops them.
 fn trap_with_frames(cx: &mut Cx, store: &Store, kind: TrapKind) -> Trap {
     let mut frames = Vec::new();
     let mut ip = cx.exit_ip;
@@ -327,7 +332,6 @@ fn trap_with_frames(cx: &mut Cx, store: &Store, kind: TrapKind) -> Trap {
         // The caller stopped at its call op, one before the return address.
         ip = frame.ret.wrapping_sub(1);
     }
-    cx.frames.clear();
     Trap { kind, frames }
 }
 

@@ -567,7 +567,7 @@ impl Store {
             f(&mut caller, args, &mut results)?;
             return Ok(results);
         }
-        if self.exec.is_some() {
+        if self.is_paused() {
             return Err(Trap::host(
                 "cannot call into wasm while an execution is paused",
             ));
@@ -576,7 +576,10 @@ impl Store {
         loop {
             match self.resume() {
                 crate::Event::Finished(values) => return Ok(values),
-                crate::Event::Trapped(trap) => return Err(trap),
+                crate::Event::Trapped(trap) => {
+                    self.abort();
+                    return Err(trap);
+                }
                 crate::Event::Paused(_) => {}
             }
         }

@@ -840,7 +840,7 @@ impl Session {
                 continue;
             }
             let frames = self.debuggee.frames();
-            let Some(pc) = frames.first().map(|f| f.pc) else {
+            let Some(mut pc) = frames.first().map(|f| f.pc) else {
                 return self.ended_reason();
             };
             if frames.len() > depth {
@@ -856,20 +856,21 @@ impl Session {
                 if let Some(reason) = self.run_to_depth(depth) {
                     return reason;
                 }
-                last_pc = self.debuggee.frames().first().map_or(pc, |f| f.pc);
-                continue;
-            }
-            if frames.len() < depth {
-                // Returned into the caller, mid-line: finish that line, as gdb does.
+                // Back at the return address, which may itself start the next line.
+                pc = self.debuggee.frames().first().map_or(pc, |f| f.pc);
+            } else if frames.len() < depth {
+                // Returned into the caller. At the start of a statement: stop there;
+                // mid-line: finish that line, as gdb does.
                 depth = frames.len();
                 inline_depth = self.symbols.frames(pc.saturating_sub(1)).len();
-                line = self.symbols.line_row(pc).map(|r| (r.loc.path, r.loc.line));
-                last_pc = pc;
-                if line.is_none() {
-                    // A caller without line info: stop right there.
+                let row = self.symbols.line_row(pc);
+                let at_statement = row.as_ref().is_some_and(|r| r.is_stmt && r.start == pc);
+                if row.is_none() || at_statement {
                     self.debuggee.flush_output();
                     return StopReason::Step;
                 }
+                line = row.map(|r| (r.loc.path, r.loc.line));
+                last_pc = pc;
                 continue;
             }
             let at_user_bp = self
@@ -903,11 +904,17 @@ impl Session {
     /// After stepping into a function: run to the end of its prologue.
     fn run_to_prologue_end(&mut self, entry_pc: u32) -> Option<StopReason> {
         let depth = self.debuggee.frames().len();
+        // At or before the entry (a function without a prologue): already there. A
+        // breakpoint at the current pc would only hit in the next call.
         let target = self
             .symbols
             .prologue_end(entry_pc)
-            .filter(|&t| t != entry_pc)?;
+            .filter(|&t| t > entry_pc)?;
         let target = self.add_physical(target)?;
+        if target == entry_pc {
+            self.remove_physical(target);
+            return None;
+        }
         let result = loop {
             let stop = self.engine_resume();
             if matches!(stop, Stop::Breakpoint) {

@@ -16,6 +16,8 @@ pub(crate) struct Index {
     pub inlined: HashMap<String, Vec<DieRef>>,
     /// Qualified name -> global or namespace-scope variables with a location.
     pub globals: HashMap<String, Vec<DieRef>>,
+    /// Enumerator name -> its enumeration type.
+    pub enumerators: HashMap<String, Vec<DieRef>>,
     /// Type name as written in C (`struct node`, `size_t`, `Shape`) -> definitions.
     pub types: HashMap<String, Vec<DieRef>>,
 }
@@ -45,6 +47,7 @@ impl Index {
         // from another one (resolved after the walk, in one pass).
         let mut names: HashMap<DieRef, String> = HashMap::new();
         let mut deferred: Vec<(DieRef, DieRef, bool)> = Vec::new();
+        let mut current_enum: Option<(isize, DieRef)> = None;
         while let Some(entry) = cursor.next_dfs()? {
             depth = entry.depth();
             while scopes.last().is_some_and(|(d, _)| *d >= depth) {
@@ -65,6 +68,15 @@ impl Index {
                 q.push_str(name);
                 q
             };
+            if tag == gimli::DW_TAG_enumerator
+                && let (Some(name), Some((d, e))) = (&name, current_enum)
+                && d + 1 == depth
+            {
+                self.enumerators.entry(name.clone()).or_default().push(e);
+            }
+            if tag == gimli::DW_TAG_enumeration_type {
+                current_enum = Some((depth, die));
+            }
             match tag {
                 gimli::DW_TAG_namespace
                 | gimli::DW_TAG_structure_type

@@ -759,22 +759,30 @@ impl Symbols {
         };
         let bytes = self.read_bytes(v, access).ok()?;
         if name.starts_with("basic_string<char") {
-            // libc++ (little-endian, alternate layout off): the short form has the size in
-            // the low 7 bits... of the last byte's flag; zig's libc++ uses the "short is
-            // marked by the high bit of the last byte" layout on wasm32.
+            // libc++'s default layout, little-endian wasm32 (12 bytes). Short form: byte 0
+            // is `is_long:1, size:7`, the characters follow from byte 1. Long form: word 0
+            // is `is_long:1, cap/2:31` (libc++ stores half the capacity), then size, then
+            // the data pointer.
             if bytes.len() != 12 {
                 return None;
             }
-            let is_long = bytes[11] & 0x80 != 0;
-            let (data, len) = if is_long {
-                let ptr = u32::from_le_bytes(bytes[8..12].try_into().ok()?) as u64;
-                let _ = ptr;
-                let data = u32::from_le_bytes(bytes[0..4].try_into().ok()?) as u64;
-                let len = u32::from_le_bytes(bytes[4..8].try_into().ok()?) as u64;
-                (data, len)
+            let word = |i: usize| -> Option<u64> {
+                Some(u64::from(u32::from_le_bytes(
+                    bytes[i..i + 4].try_into().ok()?,
+                )))
+            };
+            let (data, len) = if bytes[0] & 1 == 1 {
+                let (cap, len) = (word(0)? & !1, word(4)?);
+                if len > cap {
+                    return None;
+                }
+                (word(8)?, len)
             } else {
-                let len = u64::from(bytes[11] & 0x7f);
-                (v.address()?, len)
+                let len = u64::from(bytes[0] >> 1);
+                if len > 10 {
+                    return None;
+                }
+                (v.address()? + 1, len)
             };
             if len > 1 << 20 {
                 return None;
@@ -893,6 +901,9 @@ pub(crate) fn read_place(
             Ok(slice_padded(&all, offset, size))
         }
         Place::Offset(inner, o) => read_place(inner, o + offset, size, access),
+        Place::Unavailable(why) if why == "optimized out" => {
+            Err(Error::Unavailable("value has been optimized out".into()))
+        }
         Place::Unavailable(why) => Err(Error::Unavailable(why.clone())),
     }
 }

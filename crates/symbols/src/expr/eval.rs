@@ -334,6 +334,13 @@ impl Evaluator<'_> {
         if let Some(v) = s.enumerator(name) {
             return Ok(v);
         }
+        // Inside a C++ method, members are in scope through `this`.
+        if let Some(this) = vars.iter().find(|v| v.name == "this")
+            && let Ok(object) = s.deref(&this.value, self.access())
+            && let Some(m) = self.member(&object, name)
+        {
+            return Ok(m);
+        }
         err(format!("No symbol \"{name}\" in current context."))
     }
 
@@ -682,20 +689,12 @@ impl Symbols {
     /// An enumerator constant by name (`RED`), as a value of its enum type.
     pub(crate) fn enumerator(&self, name: &str) -> Option<Value> {
         let index = self.index()?;
-        for (tname, dies) in &index.types {
-            if !tname.starts_with("enum ") {
-                continue;
-            }
-            for die in dies {
-                let r = TypeRef::Die(*die);
-                if let Type::Enum { values, size, .. } = &*self.ty(r)
-                    && let Some((_, v)) = values.iter().find(|(n, _)| n == name)
-                {
-                    let bytes = v.to_le_bytes()[..*size as usize].to_vec();
-                    return Some(Value::new(r, Place::Bytes(bytes.into())));
-                }
-            }
-        }
-        None
+        let r = TypeRef::Die(*index.enumerators.get(name)?.first()?);
+        let Type::Enum { values, size, .. } = &*self.ty(r) else {
+            return None;
+        };
+        let (_, v) = values.iter().find(|(n, _)| n == name)?;
+        let bytes = v.to_le_bytes()[..(*size as usize).min(8)].to_vec();
+        Some(Value::new(r, Place::Bytes(bytes.into())))
     }
 }
