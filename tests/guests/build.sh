@@ -2,6 +2,7 @@
 # Builds every guest program in this directory to WebAssembly (wasm32-wasi, WASI preview1)
 # with zig cc / zig c++ from PyPI (`pip install ziglang`), at -O0 and -O2, with DWARF (-g):
 #   build/NAME.O0.wasm  build/NAME.O2.wasm
+# (Only top-level *.c/*.cpp: the SQLite guest, sqlite/, is built by build-sqlite.sh.)
 # Idempotent: installs ziglang if missing, rebuilds an output only when its source, this
 # script or the zig version changed (FORCE=1 rebuilds everything).
 #
@@ -30,12 +31,18 @@ mkdir -p build
 # A stamp records the zig version and this script's checksum; if either changes, rebuild all.
 STAMP_WANT="$ZIG_VERSION $(sha256sum build.sh | cut -d' ' -f1)"
 STAMP_HAVE=$(cat build/.stamp 2>/dev/null || true)
+SOURCES=(*.c *.cpp)
+# Only the files this script builds: build/sqlite.O1.wasm belongs to build-sqlite.sh.
+OUTPUTS=()
+for src in "${SOURCES[@]}"; do
+    for opt in O0 O2; do OUTPUTS+=("build/${src%.*}.$opt.wasm"); done
+done
 if [[ "${FORCE:-0}" == 1 || "$STAMP_WANT" != "$STAMP_HAVE" ]]; then
-    rm -f build/*.wasm
+    rm -f "${OUTPUTS[@]}"
 fi
 
 built=0
-for src in *.c *.cpp; do
+for src in "${SOURCES[@]}"; do
     name=${src%.*}
     for opt in O0 O2; do
         out=build/$name.$opt.wasm
@@ -49,4 +56,4 @@ for src in *.c *.cpp; do
     done
 done
 echo "$STAMP_WANT" > build/.stamp
-echo "build.sh: zig $ZIG_VERSION, $built file(s) rebuilt, $(ls build/*.wasm | wc -l) wasm files in $(pwd)/build"
+echo "build.sh: zig $ZIG_VERSION, $built file(s) rebuilt, ${#OUTPUTS[@]} wasm files in $(pwd)/build"
