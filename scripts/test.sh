@@ -9,13 +9,14 @@ step() { printf '\n== %s\n' "$*"; }
 step "tools"
 missing=()
 command -v objdump >/dev/null || missing+=(binutils)
-command -v gdb >/dev/null || missing+=(gdb)       # ground truth for the LLDB value tests
+command -v gdb >/dev/null || missing+=(gdb)       # ground truth: tests/ground_truth.rs, LLDB value tests
 command -v gcc >/dev/null || missing+=(gcc)
 if [ ${#missing[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; fi
 if ! command -v lldb >/dev/null 2>&1 || ! lldb --version 2>/dev/null | grep -q "lldb version 2[1-9]"; then
     pip install -q lldb-for-pwndbg   # LLDB 23 with the WebAssembly plugin, for the end-to-end tests
 fi
 export WDB_REQUIRE_LLDB=1
+export WDB_REQUIRE_GDB=1    # crates/cli/tests/ground_truth.rs fails instead of skipping
 if ! python3 -m ziglang version >/dev/null 2>&1; then
     # Only needed to rebuild the guests (tests/guests/build.sh); the built .wasm are committed.
     pip install -q ziglang || echo "note: could not install ziglang; using the committed guest builds"

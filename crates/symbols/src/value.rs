@@ -61,6 +61,8 @@ impl Value {
 /// Print settings (gdb's defaults).
 const REPEAT_THRESHOLD: usize = 10;
 const PRINT_ELEMENTS: usize = 200;
+/// gdb's `max-value-size`: the most bytes of a character array read for printing.
+const MAX_VALUE_SIZE: u64 = 65536;
 
 /// A child of a value, for lazy expansion in UIs.
 #[derive(Debug, Clone)]
@@ -205,7 +207,13 @@ impl Symbols {
                 }
             }
             Type::Pointer { target, .. } => {
-                self.declarator(*target, format!("*{inner}"), depth + 1)
+                // gdb spaces a qualified pointer: `char * const`, `int (* volatile)(int)`.
+                let inner = if inner.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    format!("* {inner}")
+                } else {
+                    format!("*{inner}")
+                };
+                self.declarator(*target, inner, depth + 1)
             }
             Type::Reference { target, rvalue } => {
                 let amp = if *rvalue { "&&" } else { "&" };
@@ -551,12 +559,51 @@ impl Symbols {
                 self.fmt_array(v, *elem, count.unwrap_or(0), access, depth, out)
             }
             _ => match self.read_bytes(v, access) {
-                Ok(bytes) => self.fmt_scalar(r, &t, &bytes, access, top, out),
+                Ok(bytes) => {
+                    if top && let Some(prefix) = self.pointer_prefix(v.ty) {
+                        out.push_str(&prefix);
+                    }
+                    self.fmt_scalar(r, &t, &bytes, access, out)
+                }
                 Err(e) => {
                     let _ = write!(out, "<error: {e}>");
                 }
             },
         }
+    }
+
+    /// The `(T *) ` gdb's `print` writes before a pointer value (c_value_print): the pointer's
+    /// declared type, typedefs and qualifiers included (`(pricing_fn) `, `(volatile void_fn) `);
+    /// nothing for an unnamed pointer to `char` (possibly qualified), whose quoted string
+    /// shows the type. None for a non-pointer.
+    fn pointer_prefix(&self, declared: TypeRef) -> Option<String> {
+        let mut r = declared;
+        for _ in 0..32 {
+            match &*self.ty(r) {
+                Type::Qualified { target, .. } => r = *target,
+                Type::Pointer { target, .. } => {
+                    let mut target = *target;
+                    for _ in 0..32 {
+                        match &*self.ty(target) {
+                            Type::Qualified { target: t, .. } => target = *t,
+                            Type::Base { name, .. } if name == "char" => return None,
+                            _ => break,
+                        }
+                    }
+                    break;
+                }
+                Type::Typedef { .. } => {
+                    // A named pointer type always gets its prefix.
+                    let (_, t) = self.strip(r);
+                    if !matches!(&*t, Type::Pointer { .. }) {
+                        return None;
+                    }
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        Some(format!("({}) ", self.type_name(declared)))
     }
 
     fn fmt_array(
@@ -575,53 +622,55 @@ impl Symbols {
             ..
         } = &*et
         {
-            let size = count.min(PRINT_ELEMENTS as u64 * 4);
-            let bytes = match read_place(&v.place, 0, size, access) {
-                Ok(b) => b,
+            // gdb (c_value_print_array + generic_printstr) prints the whole array as a
+            // string, without one trailing NUL; `print elements` limits the characters shown
+            // (a run of repeats counts its full length).
+            let size = count.min(MAX_VALUE_SIZE);
+            match read_place(&v.place, 0, size, access) {
+                Ok(bytes) => out.push_str(&printstr(&bytes, count > size)),
                 Err(e) => {
                     let _ = write!(out, "<error: {e}>");
-                    return;
                 }
-            };
-            // gdb drops one trailing NUL when the whole array was printed.
-            let mut bytes = bytes.as_slice();
-            if count <= PRINT_ELEMENTS as u64 && bytes.last() == Some(&0) {
-                bytes = &bytes[..bytes.len() - 1];
             }
-            out.push_str(&format_char_runs(bytes, count > PRINT_ELEMENTS as u64));
             return;
         }
-        let mut items: Vec<String> = Vec::new();
-        let shown = count.min(PRINT_ELEMENTS as u64);
-        for i in 0..shown {
-            let mut s = String::new();
-            match self.element(v, elem, i as i64) {
-                Ok(e) => self.fmt_value(&e, access, false, depth + 1, &mut s),
-                Err(e) => s = format!("<error: {e}>"),
-            }
-            items.push(s);
-        }
-        out.push('{');
+        // gdb (value_print_array_elements): at most `print elements` things, a run of more
+        // than `print repeats` equal elements (equal bytes) is one `<repeats N times>` thing
+        // that counts as `print repeats` things.
+        let element = |i: u64| self.element(v, elem, i as i64);
+        let contents = |i: u64| element(i).and_then(|e| self.read_bytes(&e, access)).ok();
+        let mut things = 0;
         let mut i = 0;
         let mut first = true;
-        while i < items.len() {
-            let mut j = i + 1;
-            while j < items.len() && items[j] == items[i] {
-                j += 1;
+        out.push('{');
+        while i < count && things < PRINT_ELEMENTS {
+            let mine = contents(i);
+            let mut reps = 1;
+            if mine.is_some() {
+                while i + reps < count && contents(i + reps) == mine {
+                    reps += 1;
+                }
             }
             if !first {
                 out.push_str(", ");
             }
             first = false;
-            if j - i > REPEAT_THRESHOLD {
-                let _ = write!(out, "{} <repeats {} times>", items[i], j - i);
-                i = j;
-            } else {
-                out.push_str(&items[i]);
-                i += 1;
+            match element(i) {
+                Ok(e) => self.fmt_value(&e, access, false, depth + 1, out),
+                Err(e) => {
+                    let _ = write!(out, "<error: {e}>");
+                }
             }
+            if reps > REPEAT_THRESHOLD as u64 {
+                let _ = write!(out, " <repeats {reps} times>");
+                things += REPEAT_THRESHOLD;
+            } else {
+                reps = 1;
+                things += 1;
+            }
+            i += reps;
         }
-        if count > shown {
+        if i < count {
             out.push_str("...");
         }
         out.push('}');
@@ -633,7 +682,6 @@ impl Symbols {
         t: &Type,
         bytes: &[u8],
         access: &dyn FrameAccess,
-        top: bool,
         out: &mut String,
     ) {
         match t {
@@ -670,9 +718,6 @@ impl Symbols {
                 let addr = int_from(bytes, false) as u64;
                 let (_, tt) = self.strip(*target);
                 if let Type::Function { .. } = &*tt {
-                    if top {
-                        let _ = write!(out, "({}) ", self.type_name(r));
-                    }
                     let _ = write!(out, "{addr:#x}");
                     if let Some(f) = access.table_function(addr as u32)
                         && let Some(name) = self.function_display_name(f)
@@ -697,9 +742,6 @@ impl Symbols {
                         ..
                     }
                 );
-                if top && !is_char {
-                    let _ = write!(out, "({}) ", self.type_name(r));
-                }
                 let _ = write!(out, "{addr:#x}");
                 if is_char && addr != 0 {
                     out.push(' ');
@@ -716,28 +758,32 @@ impl Symbols {
         }
     }
 
-    /// A NUL-terminated string in memory, quoted (at most 200 characters).
+    /// A NUL-terminated string in memory, quoted as gdb's val_print_string does: at most
+    /// `print elements` characters, `...` when the string goes on beyond them.
     pub fn c_string(&self, addr: u64, access: &dyn FrameAccess) -> String {
         let mut bytes = Vec::new();
-        let mut truncated = false;
-        loop {
-            if bytes.len() >= PRINT_ELEMENTS {
-                truncated = true;
-                break;
-            }
+        let mut found_nul = false;
+        while bytes.len() < PRINT_ELEMENTS {
             let mut b = [0u8];
             if !access.read_memory(addr + bytes.len() as u64, &mut b) {
-                if bytes.is_empty() {
-                    return format!("<error: Cannot access memory at address {addr:#x}>");
-                }
-                break;
-            }
-            if b[0] == 0 {
-                break;
+                let at = addr + bytes.len() as u64;
+                let error = format!("<error: Cannot access memory at address {at:#x}>");
+                return if bytes.is_empty() {
+                    error
+                } else {
+                    format!("{}{error}", printstr(&bytes, false))
+                };
             }
             bytes.push(b[0]);
+            if b[0] == 0 {
+                found_nul = true;
+                break;
+            }
         }
-        format_char_runs(&bytes, truncated)
+        let mut next = [0u8];
+        let more =
+            !found_nul && access.read_memory(addr + bytes.len() as u64, &mut next) && next[0] != 0;
+        printstr(&bytes, more)
     }
 
     /// The name of a wasm function for display (DWARF name, else the name section's).
@@ -1020,6 +1066,35 @@ fn escape_char(c: u8, quote: u8) -> String {
     }
 }
 
+/// A character string as gdb's generic_printstr prints it: without one trailing NUL (unless
+/// `force_ellipses`), runs of more than `print repeats` equal characters as
+/// `'c' <repeats N times>`, at most `print elements` characters (a run counts its full
+/// length, and is printed whole), then `...` if something was left out or `force_ellipses`.
+fn printstr(bytes: &[u8], force_ellipses: bool) -> String {
+    let mut bytes = bytes;
+    if !force_ellipses && bytes.last() == Some(&0) {
+        bytes = &bytes[..bytes.len() - 1];
+    }
+    if bytes.is_empty() {
+        return "\"\"".into();
+    }
+    let mut shown = 0;
+    let mut end = 0;
+    while end < bytes.len() && shown < PRINT_ELEMENTS {
+        let run = bytes[end..]
+            .iter()
+            .take_while(|b| **b == bytes[end])
+            .count();
+        shown += run;
+        end += run;
+    }
+    let mut s = format_char_runs(&bytes[..end], false);
+    if force_ellipses || end < bytes.len() {
+        s.push_str("...");
+    }
+    s
+}
+
 /// A byte string in gdb's notation: runs of 10+ equal characters become
 /// `'x' <repeats N times>` segments.
 pub fn format_char_runs(bytes: &[u8], truncated: bool) -> String {
@@ -1123,5 +1198,34 @@ mod tests {
         assert_eq!(char_literal(0), "'\\000'");
         assert_eq!(format_base(Encoding::SignedChar, 1, &[65]), "65 'A'");
         assert_eq!(format_base(Encoding::SignedChar, 1, &[0xff]), "-1 '\\377'");
+    }
+
+    /// Expected strings are gdb 13's output for the same arrays and strings.
+    #[test]
+    fn char_arrays_and_strings_print_like_gdb() {
+        // One trailing NUL is dropped; a run counts its full length against `print elements`.
+        let mut base = b"data/wdb_files_test".to_vec();
+        base.resize(512, 0);
+        assert_eq!(
+            printstr(&base, false),
+            "\"data/wdb_files_test\", '\\000' <repeats 492 times>"
+        );
+        let mut long = vec![b'a'; 150];
+        long.extend([b'b'; 100]);
+        long.resize(300, 0);
+        assert_eq!(
+            printstr(&long, false),
+            "'a' <repeats 150 times>, 'b' <repeats 100 times>..."
+        );
+        let letters: Vec<u8> = (0..300).map(|i| b'A' + (i % 26) as u8).collect();
+        let shown = printstr(&letters, false);
+        assert_eq!(shown.len(), 200 + 2 + 3, "{shown}");
+        assert!(shown.ends_with("QR\"..."), "{shown}");
+        let mut exact = vec![b'q'; 200];
+        exact.push(0);
+        assert_eq!(printstr(&exact, false), "'q' <repeats 200 times>");
+        assert_eq!(printstr(&[0], false), "\"\"");
+        // A string that goes on past the 200 characters fetched.
+        assert_eq!(printstr(&[b'k'; 200], true), "'k' <repeats 200 times>...");
     }
 }
