@@ -1151,7 +1151,9 @@ impl Repl {
                     .iter()
                     .filter(|v| v.kind == want || (topic == "locals" && v.kind == VarKind::Static))
                 {
-                    self.say(&format!("{} = {}", v.name, v.value));
+                    // As gdb: no `(T *) ` prefix here, only in `print`.
+                    let value = self.session.format_nested(&v.raw, self.frame);
+                    self.say(&format!("{} = {value}", v.name));
                     any = true;
                 }
                 if !any {

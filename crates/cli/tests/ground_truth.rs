@@ -264,26 +264,11 @@ struct KnownBug {
     accepts: fn(&str, &str, Option<&str>, Option<&str>) -> bool,
 }
 
-const KNOWN_BUGS: &[KnownBug] = &[
-    KnownBug {
-        what: "`info args`/`info locals` print pointers with `print`'s `(T *) ` type prefix; \
-               gdb prints it for `print` only (crates/cli/src/debug.rs formats them with \
-               Symbols::format instead of format_nested)",
-        accepts: |section, _, gdb, wdb| match (gdb, wdb) {
-            (Some(gdb), Some(wdb)) => {
-                section != "expr"
-                    && wdb.starts_with('(')
-                    && wdb.find(") 0x").is_some_and(|at| &wdb[at + 2..] == gdb)
-            }
-            _ => false,
-        },
-    },
-    KnownBug {
-        what: "`info locals` leaves out the enumerators of an enum declared in the function \
+const KNOWN_BUGS: &[KnownBug] = &[KnownBug {
+    what: "`info locals` leaves out the enumerators of an enum declared in the function \
                (gdb lists them as `N = N`; the DWARF has them in the subprogram's scope)",
-        accepts: |section, key, gdb, wdb| section == "locals" && wdb.is_none() && gdb == Some(key),
-    },
-];
+    accepts: |section, key, gdb, wdb| section == "locals" && wdb.is_none() && gdb == Some(key),
+}];
 
 // ---- tools --------------------------------------------------------------------------------
 

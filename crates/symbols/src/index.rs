@@ -193,6 +193,13 @@ pub(crate) fn function_name(dwarf: &Dwarf, die: DieRef) -> Option<String> {
     linkage_name(dwarf, die).or_else(|| qualified_name(dwarf, die))
 }
 
+/// A function's name without walking the unit for its enclosing scopes: the demangled
+/// linkage name (C++, Rust: already qualified), else the plain DWARF name (C). For frames,
+/// which are named at every stop.
+pub(crate) fn function_name_fast(dwarf: &Dwarf, die: DieRef) -> Option<String> {
+    linkage_name(dwarf, die).or_else(|| dwarf.name(die))
+}
+
 /// The demangled linkage name of a function, without its parameter list.
 fn linkage_name(dwarf: &Dwarf, die: DieRef) -> Option<String> {
     let (d, value) = dwarf.inherited_attr(die, gimli::DW_AT_linkage_name)?;

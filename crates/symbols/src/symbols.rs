@@ -9,7 +9,7 @@ use std::sync::Arc;
 use gimli::AttributeValue;
 
 use crate::dwarf::{DieRef, Dwarf, Lines, Row};
-use crate::index::{Index, function_name};
+use crate::index::{Index, function_name_fast};
 use crate::types::Types;
 use crate::wasm::WasmLayout;
 
@@ -355,7 +355,7 @@ impl Symbols {
                         continue;
                     }
                     let func = self.wasm_function_at(row.addr).unwrap_or(u32::MAX);
-                    let scope = self.frames(row.addr).first().and_then(|f| f.scope);
+                    let scope = self.innermost_scope(row.addr);
                     let site = LineSite {
                         pc: row.addr,
                         loc: Self::loc_of(&lines, row),
@@ -539,7 +539,7 @@ impl Symbols {
                 let n = raw.len();
                 for (i, (die, fallback, loc)) in raw.into_iter().enumerate() {
                     let function = die
-                        .and_then(|d| function_name(dwarf, d))
+                        .and_then(|d| function_name_fast(dwarf, d))
                         .or(fallback)
                         .unwrap_or_else(|| "??".into());
                     frames.push(SourceFrame {
@@ -574,6 +574,16 @@ impl Symbols {
             });
         }
         frames
+    }
+
+    /// The DIE of the innermost (possibly inlined) function at `pc`.
+    fn innermost_scope(&self, pc: u32) -> Option<DieRef> {
+        let dwarf = self.dwarf.as_ref()?;
+        let probe = u64::from(pc.checked_sub(dwarf.code_base)?);
+        let unit = self.unit_for_pc(pc)?;
+        let mut frames = dwarf.ctx.find_frames(probe).skip_all_loads().ok()?;
+        let first = frames.next().ok()??;
+        Some(dwarf.die_ref(unit, first.dw_die_offset?))
     }
 
     /// The recorded name of the file with full path `path` in `unit`'s line table.

@@ -262,16 +262,21 @@ fn read_type(dwarf: &Dwarf, types: &Types, die: DieRef) -> Type {
         gimli::DW_TAG_enumeration_type => {
             let mut values = Vec::new();
             let underlying = target();
+            // The underlying base type's encoding, read directly: going through the type
+            // cache could recurse forever on malformed DWARF (an enum based on itself).
             let signed = match underlying {
-                TypeRef::Die(u) => matches!(
-                    *types.get(Some(dwarf), TypeRef::Die(u)),
-                    Type::Base {
-                        encoding: Encoding::Signed | Encoding::SignedChar,
-                        ..
-                    }
-                ),
+                TypeRef::Die(u) if u != die => dwarf.entry(u).is_none_or(|(_, e)| {
+                    e.tag() != gimli::DW_TAG_base_type
+                        || matches!(
+                            e.attr_value(gimli::DW_AT_encoding),
+                            Some(AttributeValue::Encoding(
+                                gimli::DW_ATE_signed | gimli::DW_ATE_signed_char
+                            ))
+                        )
+                }),
                 _ => true,
             };
+            let _ = types;
             let _ = children(dwarf, die, |child, entry| {
                 if entry.tag() == gimli::DW_TAG_enumerator {
                     let n = dwarf.name(child).unwrap_or_default();
@@ -310,7 +315,7 @@ fn read_type(dwarf: &Dwarf, types: &Types, die: DieRef) -> Type {
                                 .and_then(sdata)
                                 .unwrap_or(0);
                             let upper = sdata(&upper)?;
-                            u64::try_from(upper - lower + 1).ok()
+                            u64::try_from(upper.checked_sub(lower)?.checked_add(1)?).ok()
                         });
                     dims.push(count);
                 }

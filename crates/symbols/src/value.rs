@@ -104,6 +104,14 @@ impl Symbols {
 
     /// Size in bytes of a type (None: incomplete or unknown).
     pub fn size_of(&self, r: TypeRef) -> Option<u64> {
+        self.size_of_at(r, 0)
+    }
+
+    /// `size_of` with a nesting bound: malformed DWARF can make an array its own element.
+    fn size_of_at(&self, r: TypeRef, depth: usize) -> Option<u64> {
+        if depth > 64 {
+            return None;
+        }
         let (_, t) = self.strip(r);
         match &*t {
             Type::Void => Some(1),
@@ -111,7 +119,9 @@ impl Symbols {
             Type::Pointer { size, .. } => Some(u64::from(*size)),
             Type::Reference { .. } => Some(4),
             Type::Aggregate { size, .. } => Some(u64::from(*size)),
-            Type::Array { elem, count } => Some(self.size_of(*elem)? * (*count)?),
+            Type::Array { elem, count } => {
+                self.size_of_at(*elem, depth + 1)?.checked_mul((*count)?)
+            }
             Type::Function { .. } => Some(1),
             _ => None,
         }
