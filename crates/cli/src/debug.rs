@@ -140,8 +140,8 @@ struct Repl {
     run: Run,
     /// Selected source frame.
     frame: usize,
-    /// `$1`, `$2`, ...
-    history: Vec<Value>,
+    /// How many `$N` values were printed (gdb numbers them).
+    values_printed: usize,
     /// Next line `list` shows (path, line).
     list_next: Option<(String, u32)>,
     sources: HashMap<String, Option<Vec<String>>>,
@@ -267,7 +267,7 @@ impl Repl {
             batch,
             run: Run::NotStarted,
             frame: 0,
-            history: Vec::new(),
+            values_printed: 0,
             list_next: None,
             sources: HashMap::new(),
             substitutions: Vec::new(),
@@ -725,13 +725,8 @@ impl Repl {
             StopReason::Finish { value, .. } => {
                 self.print_stop_location(true);
                 if let Some(v) = value {
-                    self.say(&format!(
-                        "Value returned is ${} = {v}",
-                        self.history.len() + 1
-                    ));
-                    // Keep the numbering gdb uses, even though we store the text only.
-                    self.history
-                        .push(Value::new(wdb_symbols_void(), wdb_session_place_bytes(&v)));
+                    self.values_printed += 1;
+                    self.say(&format!("Value returned is ${} = {v}", self.values_printed));
                 }
                 return;
             }
@@ -949,8 +944,8 @@ impl Repl {
             Some(f) => self.format_as(&value, f)?,
             None => self.session.format(&value, self.frame),
         };
-        self.history.push(value);
-        self.say(&format!("${} = {text}", self.history.len()));
+        self.values_printed += 1;
+        self.say(&format!("${} = {text}", self.values_printed));
         Ok(())
     }
 
@@ -986,7 +981,7 @@ impl Repl {
                 format!("{}", ((u << shift) as i64) >> shift)
             }
             'u' => format!("{u}"),
-            'c' => format!("{} {}", u as u8 as i8, wdb_symbols_char(u as u8)),
+            'c' => format!("{} {}", u as u8 as i8, wdb_session::char_literal(u as u8)),
             _ => text,
         })
     }
@@ -1052,7 +1047,7 @@ impl Repl {
                 'u' => format!("{u}"),
                 'o' => format!("0{u:o}"),
                 't' => format!("{:0w$b}", u, w = unit * 8),
-                'c' => format!("{}\t{}", u as u8 as i8, wdb_symbols_char(u as u8)),
+                'c' => format!("{}\t{}", u as u8 as i8, wdb_session::char_literal(u as u8)),
                 'f' if unit == 4 => wdb_session::format_g(f64::from(f32::from_bits(u as u32)), 9),
                 'f' => wdb_session::format_g(f64::from_bits(u), 17),
                 'a' => format!("{u:#x}"),
@@ -1556,18 +1551,6 @@ fn parse_printed_int(s: &str) -> Option<i128> {
         return i128::from_str_radix(h, 16).ok();
     }
     first.parse().ok()
-}
-
-fn wdb_symbols_char(c: u8) -> String {
-    wdb_session::char_literal(c)
-}
-
-fn wdb_symbols_void() -> wdb_session::TypeRef {
-    wdb_session::TypeRef::Void
-}
-
-fn wdb_session_place_bytes(text: &str) -> wdb_session::Place {
-    wdb_session::Place::Bytes(text.as_bytes().into())
 }
 
 /// Tab completion of commands and symbols.

@@ -276,7 +276,6 @@ fn read_type(dwarf: &Dwarf, types: &Types, die: DieRef) -> Type {
                 }),
                 _ => true,
             };
-            let _ = types;
             let _ = children(dwarf, die, |child, entry| {
                 if entry.tag() == gimli::DW_TAG_enumerator {
                     let n = dwarf.name(child).unwrap_or_default();
