@@ -500,26 +500,27 @@ impl Repl {
         Ok(())
     }
 
-    fn ids(rest: &str) -> anyhow::Result<Vec<u32>> {
-        rest.split_whitespace()
+    /// The breakpoint/watchpoint numbers in `rest`; all of them when it names none.
+    fn ids(&self, rest: &str) -> anyhow::Result<Vec<u32>> {
+        let ids = rest
+            .split_whitespace()
             .map(|w| {
                 w.parse::<u32>()
                     .map_err(|_| anyhow::anyhow!("Convenience variable must have integer value.\nbad breakpoint number: '{w}'"))
             })
-            .collect()
+            .collect::<anyhow::Result<Vec<u32>>>()?;
+        if !ids.is_empty() {
+            return Ok(ids);
+        }
+        let breakpoints = self.session.breakpoints().iter().map(|b| b.id);
+        Ok(breakpoints
+            .chain(self.session.watchpoints().iter().map(|w| w.id))
+            .collect())
     }
 
     fn cmd_delete(&mut self, rest: &str) -> anyhow::Result<()> {
         let rest = rest.strip_prefix("breakpoints").unwrap_or(rest);
-        let ids = Self::ids(rest)?;
-        let ids = if ids.is_empty() {
-            let mut all: Vec<u32> = self.session.breakpoints().iter().map(|b| b.id).collect();
-            all.extend(self.session.watchpoints().iter().map(|w| w.id));
-            all
-        } else {
-            ids
-        };
-        for id in ids {
+        for id in self.ids(rest)? {
             if !self.session.delete(id) {
                 self.error(&format!("No breakpoint number {id}."));
             }
@@ -528,15 +529,7 @@ impl Repl {
     }
 
     fn cmd_enable(&mut self, rest: &str, enabled: bool) -> anyhow::Result<()> {
-        let ids = Self::ids(rest)?;
-        let ids = if ids.is_empty() {
-            let mut all: Vec<u32> = self.session.breakpoints().iter().map(|b| b.id).collect();
-            all.extend(self.session.watchpoints().iter().map(|w| w.id));
-            all
-        } else {
-            ids
-        };
-        for id in ids {
+        for id in self.ids(rest)? {
             if !self.session.set_enabled(id, enabled) {
                 self.error(&format!("No breakpoint number {id}."));
             }
@@ -763,11 +756,7 @@ impl Repl {
         if with_frame || f.loc.is_none() {
             let line = self.frame_line(0, f);
             // Mid-statement (after finish, a watchpoint, a trap) gdb shows the pc too.
-            let at_statement = self
-                .session
-                .symbols()
-                .line_row(f.pc)
-                .is_some_and(|r| r.is_stmt && r.start == f.pc);
+            let at_statement = self.session.symbols().is_statement_start(f.pc);
             if f.loc.is_some() && (at_statement || f.inlined) {
                 self.say(&line);
             } else {
@@ -795,11 +784,7 @@ impl Repl {
             let mid = show_pc
                 && self.frame == 0
                 && !f.inlined
-                && !self
-                    .session
-                    .symbols()
-                    .line_row(f.pc)
-                    .is_some_and(|r| r.is_stmt && r.start == f.pc);
+                && !self.session.symbols().is_statement_start(f.pc);
             let pc = if mid {
                 format!("{:#010x}\t", f.pc)
             } else {
@@ -815,11 +800,10 @@ impl Repl {
 
     /// `func (a=1, b=2) at file.c:12`
     fn frame_line(&self, index: usize, f: &FrameInfo) -> String {
-        let args = match self.session.variables(index) {
+        let args = match self.session.arguments(index) {
             Ok(vars) => vars
                 .iter()
-                .filter(|v| v.kind == VarKind::Param)
-                .map(|v| format!("{}={}", v.name, self.session.format_nested(&v.raw, index)))
+                .map(|v| format!("{}={}", v.name, v.value))
                 .collect::<Vec<_>>()
                 .join(", "),
             Err(_) => String::new(),
@@ -875,13 +859,8 @@ impl Repl {
         // Callers show their pc (the return address), as gdb does; inlined frames have
         // none of their own.
         let caller = i > 0 && !self.frames().get(i - 1).is_some_and(|g| g.inlined);
-        let mid_statement = i == 0
-            && !f.inlined
-            && !self
-                .session
-                .symbols()
-                .line_row(f.pc)
-                .is_some_and(|r| r.is_stmt && r.start == f.pc);
+        let mid_statement =
+            i == 0 && !f.inlined && !self.session.symbols().is_statement_start(f.pc);
         if (caller && !f.inlined) || f.loc.is_none() || mid_statement {
             format!("#{i:<2} {:#010x} in {body}", f.pc)
         } else {
@@ -1146,9 +1125,7 @@ impl Repl {
                     .iter()
                     .filter(|v| v.kind == want || (topic == "locals" && v.kind == VarKind::Static))
                 {
-                    // As gdb: no `(T *) ` prefix here, only in `print`.
-                    let value = self.session.format_nested(&v.raw, self.frame);
-                    self.say(&format!("{} = {value}", v.name));
+                    self.say(&format!("{} = {}", v.name, v.value));
                     any = true;
                 }
                 if !any {

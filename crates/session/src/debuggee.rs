@@ -257,24 +257,31 @@ impl Debuggee {
 
     /// Global `index` of the instance of frame `frame`.
     pub fn global(&self, frame: usize, index: u32) -> Option<Val> {
-        let instance = self
-            .store
-            .frames()
-            .get(frame)
-            .map_or(self.instance, |f| f.instance);
+        let instance = self.frame_instance(frame);
         Some(
             self.store
                 .global_get(self.store.instance_global(instance, index)?),
         )
     }
 
-    fn memory(&self, instance: u32) -> Option<MemAddr> {
-        let id = self
-            .store
+    /// The instance of frame `frame` (the program's when there is no such frame).
+    fn frame_instance(&self, frame: usize) -> InstanceId {
+        self.store
+            .frames()
+            .get(frame)
+            .map_or(self.instance, |f| f.instance)
+    }
+
+    /// The instance numbered `instance`.
+    fn instance_id(&self, instance: u32) -> Option<InstanceId> {
+        self.store
             .instances()
             .into_iter()
-            .find(|i| i.index() == instance)?;
-        self.store.instance_memory(id)
+            .find(|i| i.index() == instance)
+    }
+
+    fn memory(&self, instance: u32) -> Option<MemAddr> {
+        self.store.instance_memory(self.instance_id(instance)?)
     }
 
     /// Size in bytes of linear memory 0 of `instance` (0 without one).
@@ -312,22 +319,14 @@ impl Debuggee {
 
     /// The function a C function pointer (an index into table 0) names.
     pub fn table_function(&self, instance: u32, index: u32) -> Option<u32> {
-        let id = self
-            .store
-            .instances()
-            .into_iter()
-            .find(|i| i.index() == instance)?;
+        let id = self.instance_id(instance)?;
         let (owner, func) = self.store.table_function(id, 0, index)?;
         (owner == id).then_some(func)
     }
 
     /// Writes global `index` of the instance of frame `frame`.
     pub fn set_global(&mut self, frame: usize, index: u32, value: Val) -> bool {
-        let instance = self
-            .store
-            .frames()
-            .get(frame)
-            .map_or(self.instance, |f| f.instance);
+        let instance = self.frame_instance(frame);
         match self.store.instance_global(instance, index) {
             Some(g) => {
                 self.store.global_set(g, value);

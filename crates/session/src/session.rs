@@ -185,7 +185,7 @@ pub enum StepKind {
 pub struct VarView {
     pub name: String,
     pub type_name: String,
-    /// The value printed as gdb does.
+    /// The value printed as gdb's `info locals` does.
     pub value: String,
     pub kind: VarKind,
     /// The value, for expanding children or evaluating further.
@@ -785,36 +785,34 @@ impl Session {
         if frames.len() <= depth {
             return None;
         }
-        let ret = frames[frames.len() - depth].pc;
-        let ret = self.add_physical(ret)?;
+        self.run_to(frames[frames.len() - depth].pc, depth)
+    }
+
+    /// Resumes until instruction `pc` runs at call depth `depth`, by a temporary breakpoint
+    /// there (the depth check makes it right under recursion). Some(reason) if something
+    /// else stopped the program first, or a user breakpoint wants to stop on the way or at
+    /// `pc` itself.
+    fn run_to(&mut self, pc: u32, depth: usize) -> Option<StopReason> {
+        let target = self.add_physical(pc)?;
         let result = loop {
             let stop = self.engine_resume();
-            let at_return = matches!(stop, Stop::Breakpoint)
-                && self.debuggee.frames().len() == depth
-                && self.debuggee.frames().first().map(|f| f.pc) == Some(ret);
-            if at_return {
-                // A user breakpoint at the return address also counts.
-                let ids = self.breakpoints_hit();
-                break if ids.is_empty() {
-                    None
-                } else {
-                    Some(StopReason::Breakpoint(ids))
-                };
-            }
-            if matches!(stop, Stop::Breakpoint) && self.debuggee.frames().len() > depth {
-                // A recursive call hit the return breakpoint, or a user breakpoint inside
-                // the callee.
-                let ids = self.breakpoints_hit();
-                if ids.is_empty() {
-                    continue;
+            if !matches!(stop, Stop::Breakpoint) {
+                if let Some(reason) = self.filter_stop(stop) {
+                    break Some(reason);
                 }
+                continue;
+            }
+            let frames = self.debuggee.frames();
+            let arrived = frames.len() == depth && frames.first().map(|f| f.pc) == Some(target);
+            let ids = self.breakpoints_hit();
+            if !ids.is_empty() {
                 break Some(StopReason::Breakpoint(ids));
             }
-            if let Some(reason) = self.filter_stop(stop) {
-                break Some(reason);
+            if arrived {
+                break None;
             }
         };
-        self.remove_physical(ret);
+        self.remove_physical(target);
         result
     }
 
@@ -910,35 +908,7 @@ impl Session {
             .symbols
             .prologue_end(entry_pc)
             .filter(|&t| t > entry_pc)?;
-        let target = self.add_physical(target)?;
-        if target == entry_pc {
-            self.remove_physical(target);
-            return None;
-        }
-        let result = loop {
-            let stop = self.engine_resume();
-            if matches!(stop, Stop::Breakpoint) {
-                let frames = self.debuggee.frames();
-                if frames.len() == depth && frames[0].pc == target {
-                    let ids = self.breakpoints_hit();
-                    break if ids.is_empty() {
-                        None
-                    } else {
-                        Some(StopReason::Breakpoint(ids))
-                    };
-                }
-                let ids = self.breakpoints_hit();
-                if ids.is_empty() {
-                    continue;
-                }
-                break Some(StopReason::Breakpoint(ids));
-            }
-            if let Some(reason) = self.filter_stop(stop) {
-                break Some(reason);
-            }
-        };
-        self.remove_physical(target);
-        result
+        self.run_to(target, depth)
     }
 
     /// `finish`: run until source frame `frame` returns.
@@ -1072,27 +1042,38 @@ impl Session {
 
     /// Parameters and locals of a frame.
     pub fn variables(&self, frame: usize) -> Result<Vec<VarView>, Error> {
+        self.variables_where(frame, |_| true)
+    }
+
+    /// Parameters of a frame (only these are formatted: frame lines, backtraces).
+    pub fn arguments(&self, frame: usize) -> Result<Vec<VarView>, Error> {
+        self.variables_where(frame, |kind| kind == VarKind::Param)
+    }
+
+    fn variables_where(
+        &self,
+        frame: usize,
+        keep: impl Fn(VarKind) -> bool,
+    ) -> Result<Vec<VarView>, Error> {
         let f = self.frame(frame)?;
         let access = Access::new(&self.debuggee, f.wasm_frame);
         let vars = self.symbols.variables(&f.source, f.lookup_pc, &access);
-        Ok(vars.into_iter().map(|v| self.view(v, &access)).collect())
+        Ok(vars
+            .into_iter()
+            .filter(|v| keep(v.kind))
+            .map(|v| self.view(v, &access))
+            .collect())
     }
 
+    /// A variable for display; the value as in `info locals` (no pointer type prefix).
     fn view(&self, v: Variable, access: &Access) -> VarView {
         VarView {
             type_name: self.symbols.type_name(v.value.ty),
-            value: self.symbols.format(&v.value, access),
+            value: self.symbols.format_nested(&v.value, access),
             name: v.name,
             kind: v.kind,
             raw: v.value,
         }
-    }
-
-    /// A global variable by name.
-    pub fn global(&self, name: &str) -> Option<VarView> {
-        let access = Access::new(&self.debuggee, 0);
-        let v = self.symbols.global(name, &access)?;
-        Some(self.view(v, &access))
     }
 
     /// Evaluates a C-like expression in a frame.
@@ -1141,12 +1122,14 @@ impl Session {
         self.symbols
             .children(v, &access, start, count)
             .into_iter()
-            .map(|c| VarView {
-                type_name: self.symbols.type_name(c.value.ty),
-                value: self.symbols.format_nested(&c.value, &access),
-                name: c.name,
-                kind: VarKind::Local,
-                raw: c.value,
+            .map(|c| {
+                let child = Variable {
+                    name: c.name,
+                    kind: VarKind::Local,
+                    value: c.value,
+                    decl_line: 0,
+                };
+                self.view(child, &access)
             })
             .collect()
     }

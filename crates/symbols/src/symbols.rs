@@ -41,6 +41,19 @@ pub struct SourceFrame {
     pub(crate) subprogram: Option<DieRef>,
 }
 
+impl SourceFrame {
+    /// A frame with no DWARF scope: only globals are visible from it.
+    pub(crate) fn without_scope(function: String) -> SourceFrame {
+        SourceFrame {
+            function,
+            location: None,
+            inlined: false,
+            scope: None,
+            subprogram: None,
+        }
+    }
+}
+
 /// A breakpoint location resolved from a source line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineSite {
@@ -294,6 +307,12 @@ impl Symbols {
                 .take_while(|r| r.addr == row.addr)
                 .any(|r| r.is_stmt),
         })
+    }
+
+    /// Whether `pc` is the first instruction of a statement (where gdb shows no pc).
+    pub fn is_statement_start(&self, pc: u32) -> bool {
+        self.line_row(pc)
+            .is_some_and(|r| r.is_stmt && r.start == pc)
     }
 
     /// The source location of `pc`.
@@ -565,13 +584,7 @@ impl Symbols {
                     .unwrap_or_else(|| format!("func[{}]", f.index)),
                 None => "??".into(),
             };
-            frames.push(SourceFrame {
-                function,
-                location: None,
-                inlined: false,
-                scope: None,
-                subprogram: None,
-            });
+            frames.push(SourceFrame::without_scope(function));
         }
         frames
     }

@@ -304,11 +304,7 @@ impl Symbols {
         if let Some((bit, width)) = v.bits {
             let span = (bit % 8 + u64::from(width)).div_ceil(8);
             let raw = read_place(&v.place, bit / 8, span, access)?;
-            let mut word = 0u128;
-            for (i, b) in raw.iter().enumerate().take(16) {
-                word |= u128::from(*b) << (8 * i);
-            }
-            word >>= bit % 8;
+            let mut word = int_from(&raw, false) as u128 >> (bit % 8);
             if width < 128 {
                 word &= (1u128 << width) - 1;
             }
@@ -350,14 +346,8 @@ impl Symbols {
             if !access.read_memory(start, &mut raw) {
                 return Err(denied());
             }
-            let mut word = 0u128;
-            for (i, b) in raw.iter().enumerate() {
-                word |= u128::from(*b) << (8 * i);
-            }
-            let mut new = 0u128;
-            for (i, b) in bytes.iter().enumerate().take(16) {
-                new |= u128::from(*b) << (8 * i);
-            }
+            let mut word = int_from(&raw, false) as u128;
+            let new = int_from(bytes, false) as u128;
             let mask = if width >= 128 {
                 !0
             } else {

@@ -435,13 +435,7 @@ impl Symbols {
                 .map(|(_, d)| d)
         })?;
         let die = *dies.first()?;
-        let frame = SourceFrame {
-            function: String::new(),
-            location: None,
-            inlined: false,
-            scope: None,
-            subprogram: None,
-        };
+        let frame = SourceFrame::without_scope(String::new());
         let ty = dwarf
             .inherited_attr(die, gimli::DW_AT_type)
             .and_then(|(d, v)| dwarf.reference(d.unit, v))

@@ -91,13 +91,7 @@ impl Symbols {
     pub fn truth(&self, v: &Value, access: &dyn FrameAccess) -> Result<bool> {
         let ev = Evaluator {
             symbols: self,
-            frame: &SourceFrame {
-                function: String::new(),
-                location: None,
-                inlined: false,
-                scope: None,
-                subprogram: None,
-            },
+            frame: &SourceFrame::without_scope(String::new()),
             pc: 0,
             state: Frame::Read(access),
             depth: 0,
