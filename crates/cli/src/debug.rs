@@ -145,8 +145,6 @@ struct Repl {
     /// Next line `list` shows (path, line).
     list_next: Option<(String, u32)>,
     sources: HashMap<String, Option<Vec<String>>>,
-    /// `set substitute-path FROM TO`.
-    substitutions: Vec<(String, String)>,
     last_command: String,
     /// Function of the last stop (a step into another function prints its frame line).
     last_function: Option<(usize, String)>,
@@ -270,7 +268,6 @@ impl Repl {
             values_printed: 0,
             list_next: None,
             sources: HashMap::new(),
-            substitutions: Vec::new(),
             last_command: String::new(),
             last_function: None,
             failed: false,
@@ -1062,7 +1059,7 @@ impl Repl {
             let (Some(from), Some(to)) = (words.next(), words.next()) else {
                 bail!("Usage: set substitute-path FROM TO");
             };
-            self.substitutions.push((from.to_string(), to.to_string()));
+            self.session.add_source_map(from, to);
             self.sources.clear();
             return Ok(());
         }
@@ -1320,29 +1317,11 @@ impl Repl {
 
     // ---- source ---------------------------------------------------------------------
 
-    /// Where a DWARF source path is on this machine: `set substitute-path` rules first;
-    /// then, when the file is not at its recorded path (a moved or cloned tree), the
-    /// directories above the module are tried with the path's trailing components.
+    /// Where a DWARF source path is on this machine (the path itself when nowhere).
     fn resolve_path(&self, path: &str) -> String {
-        for (from, to) in &self.substitutions {
-            if let Some(rest) = path.strip_prefix(from.as_str()) {
-                return format!("{to}{rest}");
-            }
-        }
-        if std::path::Path::new(path).exists() {
-            return path.to_string();
-        }
-        let module = std::path::absolute(&self.session.config().program).unwrap_or_default();
-        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-        for dir in module.ancestors().skip(1).take(4) {
-            for n in 1..=parts.len().min(3) {
-                let candidate = dir.join(parts[parts.len() - n..].join("/"));
-                if candidate.is_file() {
-                    return candidate.display().to_string();
-                }
-            }
-        }
-        path.to_string()
+        self.session
+            .local_source(path)
+            .map_or_else(|| path.to_string(), |p| p.display().to_string())
     }
 
     fn source_lines(&mut self, path: &str) -> Option<&Vec<String>> {

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod dap;
 mod debug;
 mod gdb;
 mod names;
@@ -37,6 +38,8 @@ enum Command {
     Run(run::RunArgs),
     /// Debug a WebAssembly program at the source level, gdb style.
     Debug(debug::DebugArgs),
+    /// Serve the Debug Adapter Protocol (VS Code, nvim-dap, Zed, Helix...) on stdio or a port.
+    Dap(dap::DapArgs),
     /// Run spec-format test scripts (.wast) and print "N passed, M failed".
     Wast(wast::WastArgs),
 }
@@ -45,11 +48,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(debug::normalize_argv(std::env::args().collect()));
     let result = match cli.command {
         Command::Run(args) => run::run(args, cli.gdb.as_deref()),
-        Command::Debug(_) | Command::Wast(_) if cli.gdb.is_some() => {
+        Command::Debug(_) | Command::Wast(_) | Command::Dap(_) if cli.gdb.is_some() => {
             Err(anyhow::anyhow!("--gdb-port only applies to `wdb run`"))
         }
         Command::Wast(args) => wast::wast(args),
         Command::Debug(args) => debug::debug(args),
+        Command::Dap(args) => dap::dap(args),
     };
     match result {
         Ok(code) => code,

@@ -696,6 +696,16 @@ impl Store {
         InterruptHandle(self.debug.interrupt.clone())
     }
 
+    /// Drops an interrupt request that arrived after the execution had already stopped, so
+    /// that the next [`Store::resume`] does not pause at once. Returns whether one was pending.
+    pub fn cancel_interrupt(&mut self) -> bool {
+        let pending = take_interrupt(self);
+        if pending {
+            restore_safepoints(self);
+        }
+        pending
+    }
+
     /// Linear memory 0 of an instance.
     pub fn instance_memory(&self, instance: InstanceId) -> Option<MemAddr> {
         self.instances

@@ -289,3 +289,16 @@ fn interrupt_from_another_thread_stops_an_infinite_loop() {
     f.store.abort();
     assert!(!f.store.is_paused());
 }
+
+#[test]
+fn a_late_interrupt_can_be_cancelled() {
+    let mut f = fixture();
+    let run = f.func("sum_squares");
+    f.store.start(run, &[Val::I32(10)]).unwrap();
+    // An interrupt that arrives while paused would stop the next resume at once...
+    f.store.interrupt_handle().interrupt();
+    assert!(f.store.cancel_interrupt());
+    assert!(!f.store.cancel_interrupt(), "nothing left to cancel");
+    // ...unless it is cancelled: the run completes.
+    assert_eq!(f.store.resume(), Event::Finished(vec![Val::I32(285)]));
+}

@@ -213,6 +213,12 @@ impl Debuggee {
         self.store.interrupt_handle()
     }
 
+    /// Drops an interrupt that came after the program had stopped (see
+    /// [`Store::cancel_interrupt`](wdb_engine::Store::cancel_interrupt)).
+    pub fn cancel_interrupt(&mut self) -> bool {
+        self.store.cancel_interrupt()
+    }
+
     /// The loaded modules (one: the program).
     pub fn modules(&self) -> Vec<ModuleImage> {
         vec![self.image.clone()]

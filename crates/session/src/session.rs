@@ -197,6 +197,10 @@ pub struct Session {
     config: LaunchConfig,
     debuggee: Debuggee,
     symbols: Rc<Symbols>,
+    /// The module bytes `symbols` was made from.
+    symbols_bytes: std::sync::Arc<[u8]>,
+    /// Every instruction of the module: (offset, wasm text), made on first use.
+    code: Option<Vec<(u32, String)>>,
     breakpoints: Vec<Breakpoint>,
     watchpoints: Vec<Watchpoint>,
     next_id: u32,
@@ -205,8 +209,8 @@ pub struct Session {
     frames_cache: Option<Vec<FrameInfo>>,
     /// Inlined frames at the top hidden after a function breakpoint stop.
     hidden_inline: usize,
-    /// The module's wasm text by instruction offset, made on first `disassemble`.
-    disassembly: Option<Vec<(u32, String)>>,
+    /// Source path rewrites (DWARF prefix, local prefix), tried in order.
+    source_map: Vec<(String, String)>,
     wasi_setup: Box<dyn Fn() -> wdb_wasi::WasiCtxBuilder>,
 }
 
@@ -237,22 +241,34 @@ impl Session {
             config,
             debuggee,
             symbols: Rc::new(symbols),
+            symbols_bytes: image.bytes,
+            code: None,
             breakpoints: Vec::new(),
             watchpoints: Vec::new(),
             next_id: 1,
             messages: Vec::new(),
             frames_cache: None,
             hidden_inline: 0,
-            disassembly: None,
+            source_map: Vec::new(),
             wasi_setup: wasi,
         })
     }
 
     /// Starts the program again from entry, keeping breakpoints (watchpoints are dropped:
-    /// their addresses belong to the old run).
+    /// their addresses belong to the old run). A module rebuilt since the last run is
+    /// reloaded with its new symbols, and breakpoints are bound again.
     pub fn restart(&mut self) -> Result<(), Error> {
         self.debuggee.kill();
         self.debuggee = Debuggee::launch_with(&self.config, (self.wasi_setup)())?;
+        let image = self.debuggee.modules()[0].clone();
+        if self.symbols_bytes.as_ref() != &image.bytes[..] {
+            let dir = self.module_dir();
+            self.symbols = Rc::new(Symbols::new(&image.bytes, &|name| {
+                std::fs::read(dir.join(name)).ok()
+            }));
+            self.symbols_bytes = image.bytes.clone();
+            self.code = None;
+        }
         self.watchpoints.clear();
         self.frames_cache = None;
         let bps: Vec<u32> = self.breakpoints.iter().map(|b| b.id).collect();
@@ -277,6 +293,92 @@ impl Session {
 
     pub fn config(&self) -> &LaunchConfig {
         &self.config
+    }
+
+    /// Replaces what the next [`Session::restart`] runs.
+    pub fn set_config(&mut self, config: LaunchConfig) {
+        self.config = config;
+    }
+
+    fn module_dir(&self) -> std::path::PathBuf {
+        self.config
+            .program
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default()
+    }
+
+    // ---- source files ---------------------------------------------------------------
+
+    /// Adds a source path rewrite: DWARF paths starting with `from` are read from `to`
+    /// (gdb's `set substitute-path`, DAP's `sourceMap`).
+    pub fn add_source_map(&mut self, from: &str, to: &str) {
+        self.source_map.push((from.to_string(), to.to_string()));
+    }
+
+    /// Where a DWARF source path is on this machine: the source map first; then the
+    /// recorded path; then, for a moved or cloned tree, the directories above the module with
+    /// the path's trailing components. None when the file is nowhere.
+    pub fn local_source(&self, dwarf_path: &str) -> Option<std::path::PathBuf> {
+        use std::path::{Path, PathBuf};
+        for (from, to) in &self.source_map {
+            if let Some(rest) = dwarf_path.strip_prefix(from.as_str()) {
+                let p = PathBuf::from(format!("{to}{rest}"));
+                if p.is_file() {
+                    return Some(p);
+                }
+            }
+        }
+        if Path::new(dwarf_path).is_file() {
+            return Some(PathBuf::from(dwarf_path));
+        }
+        let module = std::path::absolute(&self.config.program).ok()?;
+        let parts: Vec<&str> = dwarf_path.split('/').filter(|p| !p.is_empty()).collect();
+        for dir in module.ancestors().skip(1).take(4) {
+            for n in 1..=parts.len().min(3) {
+                let candidate = dir.join(parts[parts.len() - n..].join("/"));
+                if candidate.is_file() {
+                    return Some(candidate);
+                }
+            }
+        }
+        None
+    }
+
+    /// The DWARF source file a local path stands for: the source map backwards, else the
+    /// file whose path shares the longest tail of components with `local` (at least the
+    /// file name), so that breakpoints set in a clone or a moved tree still bind.
+    pub fn dwarf_source(&self, local: &str) -> Option<String> {
+        let files = self.symbols.source_files();
+        for (from, to) in &self.source_map {
+            if let Some(rest) = local.strip_prefix(to.as_str()) {
+                let p = format!("{from}{rest}");
+                if files.contains(&p) {
+                    return Some(p);
+                }
+            }
+        }
+        let tail = |p: &str| -> Vec<String> {
+            p.split(['/', '\\'])
+                .filter(|c| !c.is_empty() && *c != ".")
+                .rev()
+                .map(str::to_string)
+                .collect()
+        };
+        let want = tail(local);
+        files
+            .iter()
+            .map(|f| {
+                let common = tail(f)
+                    .iter()
+                    .zip(&want)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                (common, f)
+            })
+            .filter(|(common, _)| *common > 0)
+            .max_by_key(|(common, f)| (*common, std::cmp::Reverse(f.len())))
+            .map(|(_, f)| f.clone())
     }
 
     /// The stop that ended the program, if it ended.
@@ -410,6 +512,16 @@ impl Session {
         self.breakpoints[i].sites = sites;
     }
 
+    /// Moves a breakpoint to another location (binding it again).
+    pub fn set_location(&mut self, id: u32, location: Location) -> bool {
+        let Some(bp) = self.breakpoint_mut(id) else {
+            return false;
+        };
+        bp.location = location;
+        self.rebind(id);
+        true
+    }
+
     pub fn breakpoints(&self) -> &[Breakpoint] {
         &self.breakpoints
     }
@@ -486,6 +598,17 @@ impl Session {
         frame: usize,
     ) -> Result<&Watchpoint, Error> {
         let value = self.evaluate(expr, frame)?;
+        self.add_value_watchpoint(expr, value, kind)
+    }
+
+    /// Watches the memory of a value (e.g. one found by [`Session::evaluate`]); `expr` names
+    /// it in stops.
+    pub fn add_value_watchpoint(
+        &mut self,
+        expr: &str,
+        value: Value,
+        kind: WatchKind,
+    ) -> Result<&Watchpoint, Error> {
         let addr = value
             .address()
             .ok_or_else(|| Error::Usage(format!("cannot watch `{expr}`: it is not in memory")))?;
@@ -985,6 +1108,12 @@ impl Session {
         self.debuggee.interrupt_handle()
     }
 
+    /// Drops an interrupt request that arrived after the program stopped (a front-end's
+    /// pause racing with a breakpoint); true if one was pending.
+    pub fn cancel_interrupt(&mut self) -> bool {
+        self.debuggee.cancel_interrupt()
+    }
+
     pub fn kill(&mut self) {
         self.frames_cache = None;
         self.debuggee.kill();
@@ -1065,6 +1194,26 @@ impl Session {
             .collect())
     }
 
+    /// Global and namespace-scope variables (all units), by name.
+    pub fn globals(&self, frame: usize) -> Vec<VarView> {
+        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        let access = Access::new(&self.debuggee, wasm);
+        self.symbols
+            .global_names()
+            .iter()
+            .filter_map(|name| self.symbols.global(name, &access))
+            .map(|v| self.view(v, &access))
+            .collect()
+    }
+
+    /// A value as an integer (pointers: the address they hold).
+    pub fn read_int(&self, v: &Value, frame: usize) -> Result<i128, Error> {
+        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        self.symbols
+            .read_int(v, &Access::new(&self.debuggee, wasm))
+            .map_err(Error::from)
+    }
+
     /// A variable for display; the value as in `info locals` (no pointer type prefix).
     fn view(&self, v: Variable, access: &Access) -> VarView {
         VarView {
@@ -1134,31 +1283,65 @@ impl Session {
             .collect()
     }
 
-    /// The wasm text of a function's instructions, with their module offsets.
-    pub fn disassemble(&mut self, func_index: u32) -> Result<Vec<(u32, String)>, Error> {
-        if self.disassembly.is_none() {
-            let bytes = self.debuggee.modules()[0].bytes.clone();
+    /// Every instruction of the module in order, as (module offset, wasm text).
+    fn code(&mut self) -> Result<&[(u32, String)], Error> {
+        if self.code.is_none() {
+            let bytes = self.symbols_bytes.clone();
             let mut storage = String::new();
             let mut config = wasmprinter::Config::new();
             config.fold_instructions(false);
+            let symbols = &self.symbols;
             let lines: Vec<(u32, String)> = config
                 .offsets_and_lines(&bytes, &mut storage)
                 .map_err(|e| Error::Usage(format!("cannot disassemble: {e}")))?
-                .filter_map(|(o, l)| Some((u32::try_from(o?).ok()?, l.trim().to_string())))
+                .filter_map(|(o, l)| Some((u32::try_from(o?).ok()?, l.trim())))
+                .filter(|(o, l)| {
+                    !l.starts_with("(func")
+                        && !l.starts_with("(local")
+                        && symbols.wasm_function_at(*o).is_some()
+                })
+                .map(|(o, l)| (o, l.to_string()))
                 .collect();
-            self.disassembly = Some(lines);
+            self.code = Some(lines);
         }
-        let lines = self.disassembly.as_ref().expect("just set");
+        Ok(self.code.as_deref().expect("just set"))
+    }
+
+    /// The wasm text of a function's instructions, with their module offsets.
+    pub fn disassemble(&mut self, func_index: u32) -> Result<Vec<(u32, String)>, Error> {
         let Some(body) = self.symbols.wasm_function_body(func_index) else {
             return Err(Error::Usage(format!("no code for function {func_index}")));
         };
-        let from = lines.partition_point(|l| l.0 < body.start);
-        Ok(lines[from..]
+        let code = self.code()?;
+        let from = code.partition_point(|l| l.0 < body.start);
+        Ok(code[from..]
             .iter()
             .take_while(|l| l.0 < body.end)
-            .filter(|l| !l.1.starts_with("(func") && !l.1.starts_with("(local"))
             .cloned()
             .collect())
+    }
+
+    /// `count` instructions starting `offset` instructions away (negative: before) from the
+    /// instruction at or after module offset `addr`; None where that runs off the code.
+    pub fn instructions(
+        &mut self,
+        addr: u32,
+        offset: i64,
+        count: usize,
+    ) -> Result<Vec<Option<(u32, String)>>, Error> {
+        let code = self.code()?;
+        let at = code.partition_point(|l| l.0 < addr) as i64;
+        Ok((0..count as i64)
+            .map(|i| {
+                let k = at.saturating_add(offset).saturating_add(i);
+                usize::try_from(k).ok().and_then(|k| code.get(k).cloned())
+            })
+            .collect())
+    }
+
+    /// The module's original bytes.
+    pub fn module_bytes(&self) -> &[u8] {
+        &self.symbols_bytes
     }
 
     /// Reads linear memory of the program's instance.
