@@ -136,7 +136,16 @@ impl Adapter {
             "loadedSources" => self.loaded_sources(),
             "modules" => self.modules(),
             "source" => self.source(&req),
-            "terminate" => self.terminate(),
+            "terminate" => {
+                let result = self.sess().map(|_| Json::Null);
+                let ok = result.is_ok();
+                self.respond(&req, result);
+                if ok {
+                    self.kill();
+                    self.finish(137);
+                }
+                return Flow::Continue;
+            }
             "disconnect" => {
                 self.kill();
                 self.respond(&req, Ok(Json::Null));

@@ -138,10 +138,10 @@ impl Adapter {
                 line,
             };
             let id = self.add(location, BpKind::Source, b.condition, b.hit_condition)?;
-            if let Some(msg) = b.log_message {
-                if let Some(bp) = self.sess_mut()?.breakpoint_mut(id) {
-                    bp.log_message = Some(msg);
-                }
+            if let Some(msg) = b.log_message
+                && let Some(bp) = self.sess_mut()?.breakpoint_mut(id)
+            {
+                bp.log_message = Some(msg);
             }
             self.bp_requested.insert(id, (client_source.clone(), line));
             ids.push(id);

@@ -44,29 +44,26 @@ impl Decoder {
         };
         let header = String::from_utf8_lossy(&self.buf[..end]).into_owned();
         let mut length = None;
+        let mut from_browser = false;
         for line in header.split("\r\n") {
             let Some((name, value)) = line.split_once(':') else {
-                return Some(self.bad(end, format!("bad header line `{}`", line.trim())));
+                return Some(self.bad(format!("bad header line `{}`", line.trim())));
             };
             match name.trim().to_ascii_lowercase().as_str() {
                 "content-length" => match value.trim().parse::<usize>() {
                     Ok(n) if n <= MAX_BODY => length = Some(n),
-                    Ok(n) => return Some(self.bad(end, format!("message too large ({n} bytes)"))),
+                    Ok(n) => return Some(self.bad(format!("message too large ({n} bytes)"))),
                     Err(_) => {
-                        return Some(
-                            self.bad(end, format!("bad Content-Length `{}`", value.trim())),
-                        );
+                        return Some(self.bad(format!("bad Content-Length `{}`", value.trim())));
                     }
                 },
                 // A browser's request (DNS rebinding, a web page posting to the port).
-                "origin" => {
-                    return Some(self.bad(end, "refusing a request from a web page".into()));
-                }
+                "origin" => from_browser = true,
                 _ => {}
             }
         }
         let Some(length) = length else {
-            return Some(self.bad(end, "missing Content-Length".into()));
+            return Some(self.bad("missing Content-Length".into()));
         };
         let start = end + 4;
         if self.buf.len() < start + length {
@@ -74,12 +71,16 @@ impl Decoder {
         }
         let body = self.buf[start..start + length].to_vec();
         self.buf.drain(..start + length);
+        if from_browser {
+            return Some(Frame::Bad("refused a request from a web page".into()));
+        }
         Some(Frame::Message(body))
     }
 
-    /// Skips a bad header block, then up to the next `Content-Length`.
-    fn bad(&mut self, header_end: usize, why: String) -> Frame {
-        self.resync(header_end);
+    /// Skips a bad header block up to the next `Content-Length` (which may be inside it:
+    /// junk before a good header).
+    fn bad(&mut self, why: String) -> Frame {
+        self.resync(1);
         Frame::Bad(why)
     }
 

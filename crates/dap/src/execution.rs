@@ -181,13 +181,6 @@ impl Adapter {
             .collect()
     }
 
-    pub(crate) fn terminate(&mut self) -> Result<Json, Error> {
-        self.sess()?;
-        self.kill();
-        self.finish(137);
-        Ok(Json::Null)
-    }
-
     pub(crate) fn exception_info(&self) -> Result<Json, Error> {
         let Some(StopReason::Trapped(msg)) = &self.last_stop else {
             bail!("the program is not stopped on a trap");

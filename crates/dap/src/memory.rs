@@ -147,7 +147,7 @@ impl Adapter {
                     .collect();
                 j["instructionBytes"] = json!(raw.trim_end());
             }
-            if let Some(f) = symbols.frames(*pc).first() {
+            if let Some(f) = symbols.frames(*pc).last() {
                 j["symbol"] = json!(f.function);
             }
             if let Some(loc) = symbols.location(*pc) {

@@ -10,6 +10,10 @@ use serde_json::{Value, json};
 
 use crate::error::Error;
 
+/// Why a message is not a request: its seq and command when they could be read (so that
+/// the error can be answered), and the reason.
+pub type NotARequest = (Option<(i64, String)>, String);
+
 /// A request from the client.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -21,7 +25,7 @@ pub struct Request {
 impl Request {
     /// Reads a message body: a request, or why it is not one (with the seq and command when
     /// they could be read, so that the error can be answered).
-    pub fn parse(body: &[u8]) -> Result<Option<Request>, (Option<(i64, String)>, String)> {
+    pub fn parse(body: &[u8]) -> Result<Option<Request>, NotARequest> {
         let v: Value =
             serde_json::from_slice(body).map_err(|e| (None, format!("malformed JSON: {e}")))?;
         let seq = v.get("seq").and_then(Value::as_i64);

@@ -56,13 +56,9 @@ impl Adapter {
 
     pub(crate) fn scopes(&mut self, req: &Request) -> Result<Json, Error> {
         let args: ScopesArgs = req.args()?;
+        self.stopped()?;
         let frame = self.handles.frame(args.frame_id)?;
         let session = self.stopped()?;
-        let f = session
-            .frames()
-            .get(frame)
-            .cloned()
-            .ok_or_else(|| Error(format!("no frame {frame}")))?;
         let args_n = session.arguments(frame).map(|v| v.len()).unwrap_or(0);
         let mut scopes = Vec::new();
         let mut scope =
@@ -90,7 +86,6 @@ impl Adapter {
         scope(self, "Locals", Scope::Locals, Some("locals"), false);
         scope(self, "Globals", Scope::Globals, None, true);
         scope(self, "Wasm", Scope::Wasm, Some("registers"), false);
-        let _ = f;
         Ok(json!({"scopes": scopes}))
     }
 }

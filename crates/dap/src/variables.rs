@@ -68,6 +68,7 @@ struct CompletionsArgs {
 impl Adapter {
     pub(crate) fn variables(&mut self, req: &Request) -> Result<Json, Error> {
         let args: VariablesArgs = req.args()?;
+        self.stopped()?;
         let r = args.variables_reference;
         if let Handle::Scope(frame, Scope::Wasm) = self.handles.get(r)? {
             let frame = *frame;
@@ -273,7 +274,7 @@ impl Adapter {
         if let Type::Array { count: Some(n), .. } = &*stripped {
             j["indexedVariables"] = json!(n);
         }
-        if symbols.has_children(&v) {
+        if symbols.has_children(&v) && !matches!(v.place, wdb_session::Place::Unavailable(_)) {
             j["variablesReference"] = json!(self.handles.insert(Handle::Value {
                 frame,
                 value: v,
