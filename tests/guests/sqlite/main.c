@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include "sqlite3.h"
 
-int rows_seen = 0; /* result rows delivered to print_row (a global for watch/print tests) */
+int rows_seen = 0; /* result rows delivered to print_row (a global for watch/print tests) */ int qty_counts[1000];
 
 static const struct { const char *name; int qty; double price; } ITEMS[] = {
     {"apple", 12, 0.50}, {"banana", 30, 0.25}, {"cherry", 200, 0.10}, {"date", 7, 2.75},
@@ -60,7 +60,7 @@ int main(void) {
         sqlite3_bind_double(stmt, 3, ITEMS[i].price);
         check(db, sqlite3_step(stmt), SQLITE_DONE, "insert");
         sqlite3_reset(stmt);
-        total_qty += ITEMS[i].qty;
+        total_qty += ITEMS[i].qty; qty_counts[ITEMS[i].qty]++;
     }
     sqlite3_finalize(stmt);
     printf("inserted %d items, last rowid %lld\n", NITEMS, (long long)sqlite3_last_insert_rowid(db));
@@ -106,7 +106,7 @@ int main(void) {
 
     rc = sqlite3_close(db);
     check(NULL, rc, SQLITE_OK, "close");
-    int ok = count == NITEMS && sum_qty == total_qty && rows_seen == 8;
+    int ok = count == NITEMS && sum_qty == total_qty && rows_seen == 8 && qty_counts[200] == 1;
     printf("rows_seen=%d\n%s\n", rows_seen, ok ? "PASSED" : "FAILED"); /* BREAK: the end */
     return ok ? 0 : 1;
 }
