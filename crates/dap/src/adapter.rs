@@ -230,18 +230,8 @@ impl Adapter {
         })
     }
 
-    /// Sends what the session printed (log points, condition errors).
-    pub fn flush_messages(&mut self) {
-        if let Some(s) = &mut self.session {
-            for m in s.take_messages() {
-                self.shared.out.output("console", &format!("{m}\n"));
-            }
-        }
-    }
-
     /// Reports a stop: a `stopped` event, or `exited` + `terminated` when the program ended.
     pub fn report(&mut self, reason: StopReason) {
-        self.flush_messages();
         self.handles.reset();
         if let Some(s) = &mut self.session {
             s.cache_frames();

@@ -115,7 +115,6 @@ impl Adapter {
         };
         if kill {
             // `terminate`/`disconnect` is queued behind: it reports the end.
-            self.flush_messages();
             return;
         }
         match reason {

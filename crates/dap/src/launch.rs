@@ -133,6 +133,10 @@ impl Adapter {
                 .stderr(Box::new(GuestOutput::new(shared.clone(), "stderr")))
         };
         let mut session = Session::launch(config, Box::new(wasi))?;
+        let out = self.shared.clone();
+        session.set_message_sink(Box::new(move |m| {
+            out.out.output("console", &format!("{m}\n"))
+        }));
         for (from, to) in &args.source_map {
             session.add_source_map(from, to);
         }

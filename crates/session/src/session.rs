@@ -206,6 +206,9 @@ pub struct Session {
     next_id: u32,
     /// Messages from log points and conditions, for the front-end to print.
     messages: Vec<String>,
+    /// Where messages go as they happen, when a front-end wants them in order with the
+    /// program's output.
+    message_sink: Option<Box<dyn FnMut(&str)>>,
     frames_cache: Option<Vec<FrameInfo>>,
     /// Inlined frames at the top hidden after a function breakpoint stop.
     hidden_inline: usize,
@@ -247,6 +250,7 @@ impl Session {
             watchpoints: Vec::new(),
             next_id: 1,
             messages: Vec::new(),
+            message_sink: None,
             frames_cache: None,
             hidden_inline: 0,
             source_map: Vec::new(),
@@ -384,6 +388,19 @@ impl Session {
     /// The stop that ended the program, if it ended.
     pub fn ended(&self) -> Option<&Stop> {
         self.debuggee.ended()
+    }
+
+    /// Sends log-point output and condition errors to `sink` as they happen (instead of
+    /// keeping them for [`Session::take_messages`]).
+    pub fn set_message_sink(&mut self, sink: Box<dyn FnMut(&str)>) {
+        self.message_sink = Some(sink);
+    }
+
+    fn message(&mut self, text: String) {
+        match &mut self.message_sink {
+            Some(sink) => sink(&text),
+            None => self.messages.push(text),
+        }
     }
 
     /// Log-point output and condition errors since the last call.
@@ -755,7 +772,7 @@ impl Session {
                     Ok(false) => continue,
                     Ok(true) => {}
                     Err(e) => {
-                        self.messages.push(format!(
+                        self.message(format!(
                             "Error in testing condition for breakpoint {id}:\n{e}"
                         ));
                     }
@@ -774,7 +791,7 @@ impl Session {
             }
             if let Some(msg) = &bp.log_message {
                 let text = self.interpolate(msg, 0);
-                self.messages.push(text);
+                self.message(text);
                 continue;
             }
             stop.push(id);
