@@ -192,6 +192,9 @@ pub struct VarView {
     pub raw: Value,
 }
 
+/// Receives log-point output and condition errors (see [`Session::set_message_sink`]).
+pub type MessageSink = Box<dyn FnMut(&str)>;
+
 /// The debugger core.
 pub struct Session {
     config: LaunchConfig,
@@ -208,7 +211,7 @@ pub struct Session {
     messages: Vec<String>,
     /// Where messages go as they happen, when a front-end wants them in order with the
     /// program's output.
-    message_sink: Option<Box<dyn FnMut(&str)>>,
+    message_sink: Option<MessageSink>,
     frames_cache: Option<Vec<FrameInfo>>,
     /// Inlined frames at the top hidden after a function breakpoint stop.
     hidden_inline: usize,
@@ -392,7 +395,7 @@ impl Session {
 
     /// Sends log-point output and condition errors to `sink` as they happen (instead of
     /// keeping them for [`Session::take_messages`]).
-    pub fn set_message_sink(&mut self, sink: Box<dyn FnMut(&str)>) {
+    pub fn set_message_sink(&mut self, sink: MessageSink) {
         self.message_sink = Some(sink);
     }
 
