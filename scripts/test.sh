@@ -11,6 +11,8 @@ missing=()
 command -v objdump >/dev/null || missing+=(binutils)
 command -v gdb >/dev/null || missing+=(gdb)       # ground truth: tests/ground_truth.rs, LLDB value tests
 command -v gcc >/dev/null || missing+=(gcc)
+command -v node >/dev/null || missing+=(nodejs)   # tests/e2e/dap (wdb dap end to end)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; fi
 if ! command -v lldb >/dev/null 2>&1 || ! lldb --version 2>/dev/null | grep -q "lldb version 2[1-9]"; then
     pip install -q lldb-for-pwndbg   # LLDB 23 with the WebAssembly plugin, for the end-to-end tests
@@ -39,6 +41,14 @@ passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' target/test-output.txt | aw
 failed=$(grep -Eo '[0-9]+ failed' target/test-output.txt | awk '{s+=$1} END {print s+0}')
 if grep -q "^test result: FAILED\|error: test failed\|error\[" target/test-output.txt; then
     failed=$((failed > 0 ? failed : 1))
+fi
+
+step "DAP end to end (tests/e2e/dap, mocha over stdio against target/debug/wdb dap)"
+if cargo build -q -p wdb-cli &&
+    WDB_BIN=target/debug/wdb tests/e2e/dap/run.sh --reporter dot 2>&1 | tee target/dap-e2e-output.txt; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
 fi
 
 step "release binary on the guests (tail-call back end)"
