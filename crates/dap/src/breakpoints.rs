@@ -95,6 +95,8 @@ struct DataBreakpointInfoArgs {
 struct DataBreakpoint {
     data_id: String,
     access_type: Option<String>,
+    condition: Option<String>,
+    hit_condition: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +128,9 @@ impl Adapter {
             self.forget(id);
         }
         let file = self.sess()?.dwarf_source(&key);
+        if let Some(f) = &file {
+            self.sess_mut()?.learn_source(f, &key);
+        }
         let client_source = json!({
             "name": key.rsplit(['/', '\\']).next().unwrap_or(&key),
             "path": key,
@@ -319,9 +324,12 @@ impl Adapter {
                     }
                 }
             };
-            match added {
-                Ok(w) => {
-                    let id = w.id;
+            match added.map(|w| w.id) {
+                Ok(id) => {
+                    if let Some(w) = session.watchpoint_mut(id) {
+                        w.condition = b.condition.filter(|c| !c.trim().is_empty());
+                        w.hit_condition = b.hit_condition.filter(|c| !c.trim().is_empty());
+                    }
                     self.kinds.insert(id, BpKind::Data);
                     self.data_bps.push(id);
                     out.push(json!({"id": id, "verified": true}));

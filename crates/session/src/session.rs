@@ -114,6 +114,10 @@ pub struct Watchpoint {
     pub len: u32,
     pub enabled: bool,
     pub hits: u32,
+    /// Stop only when this expression is true (evaluated in the innermost frame).
+    pub condition: Option<String>,
+    /// Like a breakpoint's hit condition, counted over the changes that pass `condition`.
+    pub hit_condition: Option<String>,
     value: Value,
 }
 
@@ -321,6 +325,36 @@ impl Session {
     /// (gdb's `set substitute-path`, DAP's `sourceMap`).
     pub fn add_source_map(&mut self, from: &str, to: &str) {
         self.source_map.push((from.to_string(), to.to_string()));
+    }
+
+    /// Records that DWARF source `dwarf` is the local file `local` (a front-end set a
+    /// breakpoint in it): their differing leading directories become a source map entry, so
+    /// stops in that file and its neighbours (headers of the same tree) show the local copy.
+    pub fn learn_source(&mut self, dwarf: &str, local: &str) {
+        if self
+            .local_source(dwarf)
+            .is_some_and(|p| p == std::path::Path::new(local))
+            || !std::path::Path::new(local).is_file()
+        {
+            return;
+        }
+        let d: Vec<&str> = dwarf.split('/').collect();
+        let l: Vec<&str> = local.split('/').collect();
+        let common = d
+            .iter()
+            .rev()
+            .zip(l.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let from = d[..d.len() - common].join("/");
+        let to = l[..l.len() - common].join("/");
+        if common == 0 || from.is_empty() || to.is_empty() {
+            return;
+        }
+        if !self.source_map.iter().any(|(f, t)| *f == from && *t == to) {
+            // Learned rules come before older ones: the user's latest copy wins.
+            self.source_map.insert(0, (from, to));
+        }
     }
 
     /// Where a DWARF source path is on this machine: the source map first; then the
@@ -656,6 +690,8 @@ impl Session {
             len,
             enabled: true,
             hits: 0,
+            condition: None,
+            hit_condition: None,
             value,
         });
         Ok(self.watchpoints.last().expect("just pushed"))
@@ -693,6 +729,8 @@ impl Session {
             len,
             enabled: true,
             hits: 0,
+            condition: None,
+            hit_condition: None,
             value: Value::new(ty, wdb_symbols::Place::Memory(u64::from(addr))),
         });
         Ok(self.watchpoints.last().expect("just pushed"))
@@ -702,6 +740,10 @@ impl Session {
         let instance = self.instance();
         self.debuggee
             .remove_watchpoint(instance, w.addr, w.len, w.kind);
+    }
+
+    pub fn watchpoint_mut(&mut self, id: u32) -> Option<&mut Watchpoint> {
+        self.watchpoints.iter_mut().find(|w| w.id == id)
     }
 
     pub fn watchpoints(&self) -> &[Watchpoint] {
@@ -870,8 +912,24 @@ impl Session {
         if write && w.kind == WatchKind::Write && before == after {
             return None; // gdb reports a write watchpoint only when the value changes
         }
+        if let Some(cond) = &w.condition {
+            match self.evaluate_bool(cond, 0) {
+                Ok(false) => return None,
+                Ok(true) => {}
+                Err(e) => self.message(format!(
+                    "Error in testing condition for watchpoint {}:\n{e}",
+                    w.id
+                )),
+            }
+        }
+        let hits = w.hits + 1;
         if let Some(wp) = self.watchpoints.iter_mut().find(|x| x.id == w.id) {
-            wp.hits += 1;
+            wp.hits = hits;
+        }
+        if let Some(h) = &w.hit_condition
+            && !hit_condition_met(h, hits)
+        {
+            return None;
         }
         Some(StopReason::Watch {
             id: w.id,
@@ -1146,8 +1204,17 @@ impl Session {
         if let Some(f) = &self.frames_cache {
             return f.clone();
         }
+        self.frames_upto(usize::MAX)
+    }
+
+    /// Source-level frames up to frame `last` (fewer if the stack is shallower): a condition
+    /// or log point evaluated at every hit must not pay for the whole stack.
+    fn frames_upto(&self, last: usize) -> Vec<FrameInfo> {
         let mut out = Vec::new();
         for (i, wf) in self.debuggee.frames().iter().enumerate() {
+            if out.len() > last {
+                break;
+            }
             let lookup_pc = if i == 0 {
                 wf.pc
             } else {
@@ -1179,8 +1246,17 @@ impl Session {
         self.frames_cache = Some(self.frames());
     }
 
+    /// The wasm frame index of source frame `frame` (0 when there is none).
+    fn wasm_frame_of(&self, frame: usize) -> usize {
+        self.frame(frame).map_or(0, |f| f.wasm_frame)
+    }
+
     fn frame(&self, frame: usize) -> Result<FrameInfo, Error> {
-        self.frames().get(frame).cloned().ok_or_else(|| {
+        let found = match &self.frames_cache {
+            Some(cache) => cache.get(frame).cloned(),
+            None => self.frames_upto(frame).get(frame).cloned(),
+        };
+        found.ok_or_else(|| {
             Error::Usage(if self.debuggee.ended().is_some() {
                 "The program is not being run.".into()
             } else {
@@ -1216,7 +1292,7 @@ impl Session {
 
     /// Global and namespace-scope variables (all units), by name.
     pub fn globals(&self, frame: usize) -> Vec<VarView> {
-        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        let wasm = self.wasm_frame_of(frame);
         let access = Access::new(&self.debuggee, wasm);
         self.symbols
             .global_names()
@@ -1228,7 +1304,7 @@ impl Session {
 
     /// A value as an integer (pointers: the address they hold).
     pub fn read_int(&self, v: &Value, frame: usize) -> Result<i128, Error> {
-        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        let wasm = self.wasm_frame_of(frame);
         self.symbols
             .read_int(v, &Access::new(&self.debuggee, wasm))
             .map_err(Error::from)
@@ -1273,20 +1349,20 @@ impl Session {
 
     /// A value printed as gdb's `print` does.
     pub fn format(&self, v: &Value, frame: usize) -> String {
-        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        let wasm = self.wasm_frame_of(frame);
         self.symbols.format(v, &Access::new(&self.debuggee, wasm))
     }
 
     /// A value printed as inside an aggregate (no pointer type prefix).
     pub fn format_nested(&self, v: &Value, frame: usize) -> String {
-        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        let wasm = self.wasm_frame_of(frame);
         self.symbols
             .format_nested(v, &Access::new(&self.debuggee, wasm))
     }
 
     /// Children of a value (struct members, array elements, pointee).
     pub fn children(&self, v: &Value, frame: usize, start: u64, count: u64) -> Vec<VarView> {
-        let wasm = self.frames().get(frame).map_or(0, |f| f.wasm_frame);
+        let wasm = self.wasm_frame_of(frame);
         let access = Access::new(&self.debuggee, wasm);
         self.symbols
             .children(v, &access, start, count)
