@@ -148,6 +148,70 @@ describe('line breakpoints', function () {
     });
 });
 
+describe('line breakpoints: inlining and C++', function () {
+    const t = useClient();
+
+    it('-O2: a line inlined twice has two locations; both stop', async function () {
+        const c = t.c;
+        // total_value (line 88) is inlined into main at lines 117 and 118.
+        const [bp] = await c.launch({ program: wasm('vars.O2') }, c => c.setBreakpoints('vars.c', [88]));
+        assert.strictEqual(bp.verified, true);
+        assert.strictEqual(bp.line, 88);
+        const callers = [];
+        const values = [];
+        for (;;) {
+            const ev = await c.event(['stopped', 'exited']);
+            if (ev.event === 'exited') break;
+            assert.strictEqual(ev.body.reason, 'breakpoint');
+            assert.deepStrictEqual(ev.body.hitBreakpointIds, [bp.id]);
+            const frames = await c.frames({ levels: 2 });
+            assert.deepStrictEqual(frames.map(f => f.name), ['total_value', 'main']);
+            assert.strictEqual(frames[0].line, 88);
+            callers.push(frames[1].line);
+            values.push((await c.evaluate('v', frames[0].id)).result);
+            await c.ok('continue', { threadId: 1 });
+        }
+        assert.deepStrictEqual(callers, [117, 117, 117, 117, 118, 118, 118, 118]);
+        // price_plain then price_taxed of wrench, novel, apple, hammer.
+        assert.deepStrictEqual(values, ['20', '17.5', '4', '37.5', '25', '21.875', '4', '46.875']);
+    });
+
+    it('C++: a breakpoint on a one-line member function stops after its prologue', async function () {
+        const c = t.c;
+        // Vec2::operator+ is all on line 18; its first call is origin + Vec2{side, 0} in
+        // Square's constructor: this = &origin = {1, 1}, o = {3, 0}. (LLDB stops at 0x54dd.)
+        const [bp] = await c.launch({ program: wasm('shapes.O0') }, c => c.setBreakpoints('shapes.cpp', [18]));
+        assert.strictEqual(bp.verified, true);
+        await c.stopped('breakpoint');
+        const frames = await c.frames({ levels: 2 });
+        assert.deepStrictEqual(frames.map(f => f.name), ['geometry::Vec2::operator+', 'geometry::Square::Square']);
+        const args = await c.scopeVars(frames[0].id, 'Arguments');
+        assert.notStrictEqual(args.this.value, '0x0', 'this is set up (after the prologue)');
+        assert.match(args.o.value, /^@0x[0-9a-f]+: \{x = 3, y = 0\}$/);
+        assert.strictEqual((await c.evaluate('this->x', frames[0].id)).result, '1');
+    });
+
+    it('C++: a breakpoint in a lambda body stops in the lambda\'s own frame', async function () {
+        const c = t.c;
+        // Line 142 has main's call of sum_by and the lambda's body: main stops first, then
+        // the lambda, called from sum_by (LLDB: main(int, char**)::$_0::operator()).
+        const [bp] = await c.launch({ program: wasm('shapes.O0') }, c => c.setBreakpoints('shapes.cpp', [142]));
+        assert.strictEqual(bp.verified, true);
+        await c.stopped('breakpoint');
+        let frames = await c.frames({ levels: 2 });
+        assert.strictEqual(frames[0].name, 'main');
+        await c.ok('continue', { threadId: 1 });
+        await c.stopped('breakpoint');
+        frames = await c.frames({ levels: 3 });
+        assert.match(frames[1].name, /sum_by<double, /);
+        assert.strictEqual(frames[2].name, 'main');
+        assert.match(frames[0].name, /\$_0::operator\(\)|lambda/, `the lambda's frame, got ${frames[0].name}`);
+        assert.strictEqual(frames[0].line, 142);
+        const s = await c.evaluate('s', frames[0].id);
+        assert.match(s.result, /@0x[0-9a-f]+/, 'the lambda\'s parameter');
+    });
+});
+
 describe('conditions, hit conditions, log points', function () {
     const t = useClient();
 
@@ -235,6 +299,33 @@ describe('conditions, hit conditions, log points', function () {
         // total_value runs twice (plain, then taxed); the 4th item is hammer: 3 * 12.5 (x1.25).
         const lines = c.output('console').split('\n').filter(l => l.startsWith('v='));
         assert.deepStrictEqual(lines, ['v=37.5', 'v=46.875']);
+    });
+});
+
+describe('condition and log message errors', function () {
+    const t = useClient();
+
+    it('a condition that cannot be evaluated stops, with the error on the console', async function () {
+        const c = t.c;
+        await c.launch({ program: wasm('vars.O0') }, c =>
+            c.setBreakpoints('vars.c', [{ line: 75, condition: 'nosuch > 1' }])
+        );
+        await c.stopped('breakpoint');
+        assert.strictEqual((await c.topFrame()).line, 75);
+        await c.waitOutput('console', 'nosuch');
+    });
+
+    it('a log message with a bad expression prints the error in its place and does not stop', async function () {
+        const c = t.c;
+        await c.launch({ program: wasm('vars.O0') }, c =>
+            c.setBreakpoints('vars.c', [{ line: 75, logMessage: 'i={index} bad={nosuch}' }])
+        );
+        assert.strictEqual(await c.ended(), 0);
+        assert.strictEqual(c.events('stopped').length, 0);
+        const lines = c.output('console').split('\n').filter(l => l.startsWith('i='));
+        assert.strictEqual(lines.length, 4);
+        assert.ok(lines[0].startsWith('i=0 bad='), lines[0]);
+        assert.match(lines[0], /nosuch/);
     });
 });
 

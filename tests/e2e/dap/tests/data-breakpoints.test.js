@@ -126,6 +126,38 @@ describe('data breakpoints', function () {
         assert.strictEqual((await c.evaluate('index', f.id)).result, '2');
     });
 
+    it('accessType read stops at a read; readWrite also at a write of the same value', async function () {
+        const c = t.c;
+        // After line 118, g_last_visited is written once more (4 over 4, in total_value) and
+        // read once (main's printf at line 125).
+        const { frame } = await c.runTo('vars.O0', 'vars.c', 118);
+        const info = await c.ok('dataBreakpointInfo', { name: 'g_last_visited', frameId: frame.id });
+        const set = await c.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'read' }] });
+        assert.strictEqual(set.breakpoints[0].verified, true);
+        await c.setBreakpoints('vars.c', []);
+        await c.ok('continue', { threadId: 1 });
+        const stop = await c.stopped('data breakpoint');
+        assert.deepStrictEqual(stop.hitBreakpointIds, [set.breakpoints[0].id]);
+        const f = await c.topFrame();
+        assert.strictEqual(f.name, 'main');
+        assert.strictEqual(f.line, 125);
+        // Now readWrite from a restart at 118: the same-value write in total_value stops.
+        await c.ok('setDataBreakpoints', { breakpoints: [] });
+        await c.setBreakpoints('vars.c', [118]);
+        await c.ok('restart', {});
+        const again = await c.stopped('breakpoint');
+        assert.ok(again);
+        const f2 = await c.topFrame();
+        const info2 = await c.ok('dataBreakpointInfo', { name: 'g_last_visited', frameId: f2.id });
+        await c.ok('setDataBreakpoints', { breakpoints: [{ dataId: info2.dataId, accessType: 'readWrite' }] });
+        await c.setBreakpoints('vars.c', []);
+        await c.ok('continue', { threadId: 1 });
+        await c.stopped('data breakpoint');
+        const g = await c.topFrame();
+        assert.strictEqual(g.name, 'total_value');
+        assert.ok(g.line === 91 || g.line === 92, `after g_last_visited = visited (line ${g.line})`);
+    });
+
     it('an unknown dataId is not verified', async function () {
         const c = t.c;
         await c.runTo('vars.O0', 'vars.c', 107);

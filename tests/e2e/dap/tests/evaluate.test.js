@@ -86,6 +86,25 @@ describe('evaluate', function () {
         assert.match(c.output('stdout'), /^inventory: 9 items/m);
     });
 
+    it('hover never assigns', async function () {
+        const c = t.c;
+        const { frame } = await c.runTo('vars.O0', 'vars.c', 118);
+        await c.fail('evaluate', { expression: 'g_counter = 5', frameId: frame.id, context: 'hover' });
+        assert.strictEqual((await c.evaluate('g_counter', frame.id)).result, '4', 'unchanged');
+    });
+
+    it('frame ids and variable references from an earlier stop are refused', async function () {
+        const c = t.c;
+        const { frame } = await c.runTo('vars.O0', 'vars.c', 107);
+        const { squares } = await c.scopeVars(frame.id, 'Locals');
+        await c.ok('next', { threadId: 1 });
+        await c.stopped('step');
+        await c.fail('evaluate', { expression: 'g_counter', frameId: frame.id, context: 'repl' }, /stale|unknown|frame/i);
+        await c.fail('variables', { variablesReference: squares.variablesReference }, /stale|unknown|reference/i);
+        const f = await c.topFrame();
+        assert.strictEqual((await c.evaluate('g_counter', f.id)).result, '1');
+    });
+
     it('C++: this, members, qualified types', async function () {
         const c = t.c;
         await c.launch({ program: wasm('shapes.O0'), args: ['trap'] }, c =>
@@ -97,6 +116,25 @@ describe('evaluate', function () {
         assert.match(r.result, /^\(const (geometry::)?Square \*\) 0x[0-9a-f]+$/);
         assert.strictEqual((await c.evaluate('factor', frames[1].id)).result, '1000');
         assert.strictEqual((await c.evaluate('argc', frames[2].id)).result, '2');
+    });
+});
+
+describe('evaluate: C++ references', function () {
+    const t = useClient();
+
+    it('members through a reference parameter and through this', async function () {
+        const c = t.c;
+        // The first Vec2::operator+ call: this = &origin = {1, 1}, o = {3, 0}.
+        await c.launch({ program: wasm('shapes.O0') }, c =>
+            c.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'geometry::Vec2::operator+' }] })
+        );
+        await c.stopped('function breakpoint');
+        const f = await c.topFrame();
+        assert.match((await c.evaluate('o', f.id)).result, /@0x[0-9a-f]+: \{x = 3, y = 0\}$/);
+        assert.strictEqual((await c.evaluate('this->x', f.id)).result, '1');
+        assert.strictEqual((await c.evaluate('*this', f.id)).result, '{x = 1, y = 1}');
+        assert.strictEqual((await c.evaluate('o.x', f.id)).result, '3');
+        assert.strictEqual((await c.evaluate('o.x + this->y', f.id)).result, '4');
     });
 });
 

@@ -137,6 +137,9 @@ describe('traps without the filter', function () {
         assert.strictEqual(c.events('stopped').length, 0);
         assert.strictEqual(c.output('stdout'), expectedStdout('trap-div-zero'));
         assert.match(c.output('stderr'), /integer divide by zero/);
+        // As `wdb run`: exit status 134 and a backtrace with source lines.
+        assert.strictEqual(code, 134);
+        assert.match(c.output('stderr'), /trap_div_zero \(traps\.c:42\)/);
     });
 
     it('an unknown filter is refused with a message naming it', async function () {

@@ -124,6 +124,20 @@ describe('requests while the program runs', function () {
         assert.deepStrictEqual(stop.hitBreakpointIds, [bp.id]);
     });
 
+    it('restart while running: refused with "running", or a fresh run', async function () {
+        const c = t.c;
+        await c.launch({ program: wasm('spin.O0') });
+        await c.waitOutput('stdout', 'spinning\n');
+        const r = await c.request('restart', {});
+        if (r.success) {
+            await c.waitOutput('stdout', 'spinning\nspinning\n');
+        } else {
+            assert.match(r.message, /running/i);
+        }
+        await c.ok('pause', { threadId: 1 });
+        await c.stopped('pause');
+    });
+
     it('terminate while running works', async function () {
         const c = t.c;
         await c.launch({ program: wasm('spin.O2') });

@@ -87,6 +87,18 @@ describe('stepping by line', function () {
         assert.strictEqual(f.line, 75);
     });
 
+    it('stepOut of main returns to _start', async function () {
+        const c = t.c;
+        await c.runTo('vars.O0', 'vars.c', 134);
+        await c.ok('stepOut', { threadId: 1 });
+        await c.stopped('step');
+        const frames = await c.frames();
+        assert.deepStrictEqual(frames.map(f => f.name), ['_start']);
+        // (Most of main's output is still in libc's stdout buffer: exit() flushes it.)
+        assert.strictEqual(await c.runToEnd(), 0);
+        assert.strictEqual(c.output('stdout'), expectedStdout('vars'));
+    });
+
     it('stepping off the end of main ends the program', async function () {
         const c = t.c;
         await c.runTo('exitcode.O0', 'exitcode.c', lineOf('exitcode.c', /return 7;/));
@@ -205,6 +217,15 @@ describe('continue and pause', function () {
         const m = /^stopped after (\d+) spins$/m.exec(c.output('stdout'));
         assert.ok(m, `final line in ${JSON.stringify(c.output('stdout'))}`);
         assert.ok(BigInt(m[1]) >= spins);
+    });
+
+    it('pause while stopped is harmless: no new stop', async function () {
+        const c = t.c;
+        await c.runTo('vars.O0', 'vars.c', 107);
+        await c.ok('pause', { threadId: 1 });
+        await c.noEvent('stopped', 300);
+        assert.strictEqual((await c.topFrame()).line, 107);
+        assert.strictEqual(await c.runToEnd(), 0);
     });
 
     it('pause, continue, pause again', async function () {

@@ -3,7 +3,7 @@
 'use strict';
 
 const assert = require('assert');
-const { useClient, byName, pointeeRef, pointeeFields, addr } = require('./helper');
+const { wasm, useClient, byName, pointeeRef, pointeeFields, addr } = require('./helper');
 
 /** `info locals` of main at vars.c:118 (vars.O0): name -> [value (string or RegExp), type]. */
 const MAIN_LOCALS = {
@@ -201,6 +201,23 @@ describe('variables', function () {
         assert.strictEqual(num.i.value, '1065353216');
         assert.strictEqual(num.f.value, '1');
         assert.strictEqual(num.f.type, 'float');
+    });
+
+    it('C++: a struct argument passed by value', async function () {
+        const c = t.c;
+        // Square(Vec2 origin, double side) for Square(Vec2{1, 1}, 3.0). In wasm the struct is
+        // passed by address: DWARF says DW_OP_WASM_location 0x0 0x1, a memory location whose
+        // address is in local 1 (LLDB shows origin = (x = 1, y = 1)).
+        await c.launch({ program: wasm('shapes.O0') }, c =>
+            c.ok('setFunctionBreakpoints', { breakpoints: [{ name: 'geometry::Square::Square' }] })
+        );
+        await c.stopped('function breakpoint');
+        const f = await c.topFrame();
+        const args = await c.scopeVars(f.id, 'Arguments');
+        assert.deepStrictEqual(Object.keys(args), ['this', 'origin', 'side']);
+        assert.strictEqual(args.side.value, '3');
+        assert.strictEqual(args.origin.value, '{x = 1, y = 1}');
+        assert.strictEqual(args.origin.type, 'Vec2');
     });
 
     it('a bogus variablesReference is an error', async function () {
