@@ -3,7 +3,7 @@
 'use strict';
 
 const assert = require('assert');
-const { wasm, src, useClient, addr } = require('./helper');
+const { wasm, src, useClient, addr, expectedStdout } = require('./helper');
 
 describe('threads', function () {
     const t = useClient();
@@ -104,6 +104,30 @@ describe('stackTrace', function () {
         const ms = Date.now() - started;
         assert.ok(ms < 15000, `took ${ms} ms`);
         assert.strictEqual((await c.stackTrace({ levels: 1 })).totalFrames, 3004);
+    });
+
+    it('SQLite (a 7 MB module, -O1): a callback frame under sqlite3_exec', async function () {
+        const c = t.c;
+        const [bp] = await c.launch({ program: wasm('sqlite.O1') }, c => c.setBreakpoints('sqlite/main.c', [31]));
+        assert.strictEqual(bp.verified, true);
+        await c.stopped('breakpoint');
+        const frames = await c.frames();
+        assert.deepStrictEqual(frames.map(f => f.name), ['print_row', 'sqlite3_exec', 'main', '_start']);
+        assert.deepStrictEqual(frames.map(f => f.line), [31, 142906, 99, 47]);
+        assert.strictEqual(frames[0].source.path, src('sqlite/main.c'));
+        assert.strictEqual(frames[1].source.name, 'sqlite3.c');
+        const f = frames[0];
+        assert.strictEqual((await c.evaluate('ncols', f.id)).result, '3');
+        assert.match((await c.evaluate('values[0]', f.id)).result, /^0x[0-9a-f]+ "cherry"$/);
+        assert.match((await c.evaluate('names[1]', f.id)).result, /^0x[0-9a-f]+ "units"$/);
+        assert.match((await c.evaluate('(const char *)label', f.id)).result, /"sale"$/);
+        await c.ok('continue', { threadId: 1 });
+        await c.stopped('breakpoint');
+        const g = await c.topFrame();
+        assert.match((await c.evaluate('values[0]', g.id)).result, /"banana"$/);
+        await c.setBreakpoints('sqlite/main.c', []);
+        assert.strictEqual(await c.runToEnd(), 0);
+        assert.strictEqual(c.output('stdout'), expectedStdout('sqlite'));
     });
 
     it('names C++ frames with their qualified names', async function () {

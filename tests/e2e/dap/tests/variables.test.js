@@ -95,6 +95,19 @@ describe('variables', function () {
         assert.ok(locals.squares.variablesReference > 0);
     });
 
+    it('memoryReference of a function pointer is not its table index', async function () {
+        const c = t.c;
+        // fn = price_taxed is table slot 5, not an address in linear memory: a memoryReference,
+        // if any, can only be where `fn` itself is stored.
+        const { frame } = await c.runTo('vars.O0', 'vars.c', 118);
+        const { fn } = await c.scopeVars(frame.id, 'Locals');
+        if (fn.memoryReference !== undefined) {
+            const where = (await c.evaluate('&fn', frame.id)).result;
+            const addrOfFn = parseInt(/0x[0-9a-f]+/.exec(where)[0], 16);
+            assert.strictEqual(addr(fn.memoryReference), addrOfFn, `fn.memoryReference ${fn.memoryReference} vs &fn ${where}`);
+        }
+    });
+
     it('globals', async function () {
         const c = t.c;
         const { frame } = await c.runTo('vars.O0', 'vars.c', 118);
