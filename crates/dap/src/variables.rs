@@ -262,10 +262,15 @@ impl Adapter {
         let symbols = session.symbols();
         let stripped = symbols.strip(v.ty).1;
         let memory = match &*stripped {
-            Type::Pointer { .. } => session
-                .read_int(&v, frame)
-                .ok()
-                .map(|a| a as u64 & 0xffff_ffff),
+            // A function pointer holds a table index, not a memory address.
+            Type::Pointer { target, .. }
+                if !matches!(&*symbols.strip(*target).1, Type::Function { .. }) =>
+            {
+                session
+                    .read_int(&v, frame)
+                    .ok()
+                    .map(|a| a as u64 & 0xffff_ffff)
+            }
             _ => v.address(),
         };
         if let Some(m) = memory {

@@ -475,10 +475,21 @@ impl Session {
                 self.symbols
                     .line_sites(&file, *line)
                     .into_iter()
-                    .map(|s| Site {
-                        pc: s.pc,
-                        function: self.function_at(s.pc),
-                        loc: Some(s.loc),
+                    .map(|s| {
+                        // A line whose code starts inside the function's prologue (a
+                        // one-line function, the line of its `{`): stop after the prologue,
+                        // where the arguments are in place, as gdb does.
+                        let (pc, loc) = match self.symbols.prologue_end(s.pc) {
+                            Some(end) if s.pc < end && self.symbols.frames(s.pc).len() == 1 => {
+                                (end, self.symbols.location(end).unwrap_or(s.loc))
+                            }
+                            _ => (s.pc, s.loc),
+                        };
+                        Site {
+                            pc,
+                            function: self.function_at(pc),
+                            loc: Some(loc),
+                        }
                     })
                     .collect()
             }

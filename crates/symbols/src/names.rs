@@ -37,6 +37,15 @@ fn strip_params(full: &str) -> &str {
                     i += 2;
                     continue;
                 }
+                // `main(int, char**)::$_0::operator()`: the parameters of the function
+                // that encloses a local entity (a lambda) are part of the name.
+                let close = matching_paren(bytes, i);
+                if let Some(j) = close
+                    && full[j + 1..].starts_with("::")
+                {
+                    i = j + 1;
+                    continue;
+                }
                 return &full[..i];
             }
             _ => {}
@@ -44,6 +53,24 @@ fn strip_params(full: &str) -> &str {
         i += 1;
     }
     full
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn matching_paren(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, b) in bytes.iter().enumerate().skip(open) {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -61,5 +88,10 @@ mod tests {
             Some("Circle::operator()")
         );
         assert_eq!(demangle_function("main"), None);
+        // A lambda in main: the enclosing function's parameters stay.
+        assert_eq!(
+            strip_params("main(int, char**)::$_0::operator()(geometry::Shape const&) const"),
+            "main(int, char**)::$_0::operator()"
+        );
     }
 }

@@ -289,8 +289,10 @@ impl Symbols {
             return Err(Error::Unavailable("unreadable unit".into()));
         };
         let encoding = unit_data.unit.encoding();
-        // A lone DW_OP_WASM_location (optionally with DW_OP_stack_value) names a wasm
-        // local/global/operand as the variable's home: readable and writable in place.
+        // DW_OP_WASM_location + DW_OP_stack_value names a wasm local/global/operand as the
+        // variable's home: readable and writable in place. A lone DW_OP_WASM_location is an
+        // ordinary location: the variable is in memory at the address the local holds (a
+        // struct passed by value, the frame base).
         let mut ops = Vec::new();
         let mut iter = expr.clone().operations(encoding);
         while let Some(op) = iter.next()? {
@@ -306,7 +308,7 @@ impl Symbols {
             _ => None,
         };
         match ops.as_slice() {
-            [op] | [op, Operation::StackValue] if wasm(op).is_some() => {
+            [op, Operation::StackValue] if wasm(op).is_some() => {
                 return Ok(wasm(op).unwrap_or(Place::Unavailable(String::new())));
             }
             _ => {}

@@ -162,6 +162,9 @@ impl Evaluator<'_> {
                         "`{}` is a pointer; use -> to reach its members",
                         s.type_name(v.ty)
                     ));
+                } else if matches!(&*s.strip(v.ty).1, Type::Reference { .. }) {
+                    // A C++ reference names its referent.
+                    v = s.deref(&v, self.access())?;
                 }
                 self.member(&v, field)
                     .ok_or_else(|| Error::Expr(format!("There is no member named {field}.")))

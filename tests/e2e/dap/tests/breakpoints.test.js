@@ -55,15 +55,19 @@ describe('line breakpoints', function () {
 
     it('moves a breakpoint on a line without code to the next line with code', async function () {
         const c = t.c;
-        // 59 is the blank line before add_item's header (60).
+        // 59 is the blank line before add_item's header (60). The header's code is the
+        // prologue, so the breakpoint goes after it, to the first line of the body (61), as
+        // gdb puts it: the arguments are in place there.
         const [bp] = await c.launch({ program: wasm('vars.O0') }, c => c.setBreakpoints('vars.c', [59]));
         assert.strictEqual(bp.verified, true);
-        assert.strictEqual(bp.line, 60);
+        assert.strictEqual(bp.line, 61);
         const stop = await c.stopped('breakpoint');
         assert.deepStrictEqual(stop.hitBreakpointIds, [bp.id]);
         const f = await c.topFrame();
         assert.strictEqual(f.name, 'add_item');
-        assert.strictEqual(f.line, 60);
+        assert.strictEqual(f.line, 61);
+        assert.strictEqual((await c.evaluate('index', f.id)).result, '0');
+        assert.strictEqual((await c.evaluate('name', f.id)).result.endsWith('"hammer"'), true);
     });
 
     it('does not verify a line past the end of the file, with a message', async function () {
