@@ -240,7 +240,7 @@ impl Adapter {
         let (why, description) = match &reason {
             StopReason::Exited(code) => return self.finish(*code),
             StopReason::Trapped(msg) if !self.break_on_traps => {
-                let trace = self.backtrace_text();
+                let trace = self.backtrace_text("    ");
                 self.shared.out.output(
                     "stderr",
                     &format!("wdb: the program trapped: {msg}\n{trace}"),
@@ -301,15 +301,16 @@ impl Adapter {
         self.event("terminated", json!({}));
     }
 
-    fn backtrace_text(&self) -> String {
+    /// The frames as text, one `at function (file:line)` per line.
+    pub fn backtrace_text(&self, indent: &str) -> String {
         let Some(s) = &self.session else {
             return String::new();
         };
         s.frames()
             .iter()
             .map(|f| match &f.loc {
-                Some(l) => format!("    at {} ({}:{})\n", f.function, l.file, l.line),
-                None => format!("    at {} (offset {:#x})\n", f.function, f.pc),
+                Some(l) => format!("{indent}at {} ({}:{})\n", f.function, l.file, l.line),
+                None => format!("{indent}at {} (offset {:#x})\n", f.function, f.pc),
             })
             .collect()
     }

@@ -184,15 +184,8 @@ impl Adapter {
         let Some(StopReason::Trapped(msg)) = &self.last_stop else {
             bail!("the program is not stopped on a trap");
         };
-        let trace: String = self
-            .stopped()?
-            .frames()
-            .iter()
-            .map(|f| match &f.loc {
-                Some(l) => format!("at {} ({}:{})\n", f.function, l.file, l.line),
-                None => format!("at {} ({:#x})\n", f.function, f.pc),
-            })
-            .collect();
+        self.stopped()?;
+        let trace = self.backtrace_text("");
         Ok(json!({
             "exceptionId": "trap",
             "description": msg,
