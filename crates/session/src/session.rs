@@ -241,12 +241,7 @@ impl Session {
     ) -> Result<Session, Error> {
         let debuggee = Debuggee::launch_with(&config, wasi())?;
         let image = debuggee.modules()[0].clone();
-        let dir = config
-            .program
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default();
-        let symbols = Symbols::new(&image.bytes, &|name| std::fs::read(dir.join(name)).ok());
+        let symbols = load_symbols(&config, &image.bytes);
         Ok(Session {
             config,
             debuggee,
@@ -273,10 +268,7 @@ impl Session {
         self.debuggee = Debuggee::launch_with(&self.config, (self.wasi_setup)())?;
         let image = self.debuggee.modules()[0].clone();
         if self.symbols_bytes.as_ref() != &image.bytes[..] {
-            let dir = self.module_dir();
-            self.symbols = Rc::new(Symbols::new(&image.bytes, &|name| {
-                std::fs::read(dir.join(name)).ok()
-            }));
+            self.symbols = Rc::new(load_symbols(&self.config, &image.bytes));
             self.symbols_bytes = image.bytes.clone();
             self.code = None;
         }
@@ -311,14 +303,6 @@ impl Session {
         self.config = config;
     }
 
-    fn module_dir(&self) -> std::path::PathBuf {
-        self.config
-            .program
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default()
-    }
-
     // ---- source files ---------------------------------------------------------------
 
     /// Adds a source path rewrite: DWARF paths starting with `from` are read from `to`
@@ -340,12 +324,7 @@ impl Session {
         }
         let d: Vec<&str> = dwarf.split('/').collect();
         let l: Vec<&str> = local.split('/').collect();
-        let common = d
-            .iter()
-            .rev()
-            .zip(l.iter().rev())
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = common_tail(&d, &l);
         let from = d[..d.len() - common].join("/");
         let to = l[..l.len() - common].join("/");
         if common == 0 || from.is_empty() || to.is_empty() {
@@ -399,24 +378,16 @@ impl Session {
                 }
             }
         }
-        let tail = |p: &str| -> Vec<String> {
+        let components = |p: &str| -> Vec<String> {
             p.split(['/', '\\'])
                 .filter(|c| !c.is_empty() && *c != ".")
-                .rev()
                 .map(str::to_string)
                 .collect()
         };
-        let want = tail(local);
+        let want = components(local);
         files
             .iter()
-            .map(|f| {
-                let common = tail(f)
-                    .iter()
-                    .zip(&want)
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                (common, f)
-            })
+            .map(|f| (common_tail(&components(f), &want), f))
             .filter(|(common, _)| *common > 0)
             .max_by_key(|(common, f)| (*common, std::cmp::Reverse(f.len())))
             .map(|(_, f)| f.clone())
@@ -685,27 +656,12 @@ impl Session {
         let (Ok(addr), Ok(len)) = (u32::try_from(addr), u32::try_from(len)) else {
             return Err(Error::Usage(format!("cannot watch `{expr}`: out of range")));
         };
-        let instance = self.instance();
-        if !self.debuggee.add_watchpoint(instance, addr, len, kind) {
-            return Err(Error::Usage(format!(
-                "cannot watch `{expr}`: address {addr:#x} is out of bounds"
-            )));
-        }
-        let id = self.next_id;
-        self.next_id += 1;
-        self.watchpoints.push(Watchpoint {
-            id,
-            expr: expr.to_string(),
-            kind,
-            addr,
-            len,
-            enabled: true,
-            hits: 0,
-            condition: None,
-            hit_condition: None,
-            value,
-        });
-        Ok(self.watchpoints.last().expect("just pushed"))
+        self.watch(expr.to_string(), addr, len, kind, value)
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "cannot watch `{expr}`: address {addr:#x} is out of bounds"
+                ))
+            })
     }
 
     /// Watches `len` bytes at a memory address.
@@ -715,12 +671,6 @@ impl Session {
         len: u32,
         kind: WatchKind,
     ) -> Result<&Watchpoint, Error> {
-        let instance = self.instance();
-        if len == 0 || !self.debuggee.add_watchpoint(instance, addr, len, kind) {
-            return Err(Error::Usage(format!(
-                "cannot watch {len} bytes at {addr:#x}"
-            )));
-        }
         let ty = self
             .symbols
             .builtin_type(match len {
@@ -730,11 +680,31 @@ impl Session {
                 _ => "unsigned int",
             })
             .unwrap_or(wdb_symbols::TypeRef::Void);
+        let value = Value::new(ty, wdb_symbols::Place::Memory(u64::from(addr)));
+        let watched = (len > 0)
+            .then(|| self.watch(format!("*{addr:#x}"), addr, len, kind, value))
+            .flatten();
+        watched.ok_or_else(|| Error::Usage(format!("cannot watch {len} bytes at {addr:#x}")))
+    }
+
+    /// Sets the engine watchpoint and records it; None when the range is not in memory.
+    fn watch(
+        &mut self,
+        expr: String,
+        addr: u32,
+        len: u32,
+        kind: WatchKind,
+        value: Value,
+    ) -> Option<&Watchpoint> {
+        let instance = self.instance();
+        if !self.debuggee.add_watchpoint(instance, addr, len, kind) {
+            return None;
+        }
         let id = self.next_id;
         self.next_id += 1;
         self.watchpoints.push(Watchpoint {
             id,
-            expr: format!("*{addr:#x}"),
+            expr,
             kind,
             addr,
             len,
@@ -742,9 +712,9 @@ impl Session {
             hits: 0,
             condition: None,
             hit_condition: None,
-            value: Value::new(ty, wdb_symbols::Place::Memory(u64::from(addr))),
+            value,
         });
-        Ok(self.watchpoints.last().expect("just pushed"))
+        self.watchpoints.last()
     }
 
     fn unset_watch(&mut self, w: &Watchpoint) {
@@ -1460,6 +1430,26 @@ impl Session {
         let instance = self.instance();
         self.debuggee.write_memory(instance, addr, bytes)
     }
+}
+
+/// Symbols of a program's module; separate DWARF (`external_debug_info`) is looked up next
+/// to the module.
+fn load_symbols(config: &LaunchConfig, bytes: &[u8]) -> Symbols {
+    let dir = config
+        .program
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
+    Symbols::new(bytes, &|name| std::fs::read(dir.join(name)).ok())
+}
+
+/// How many trailing items `a` and `b` share.
+fn common_tail<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// Does hit number `hits` satisfy a hit condition (`5` or `>=5`, `>5`, `==5`, `<5`, `%5`)?
