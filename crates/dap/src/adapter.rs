@@ -22,15 +22,6 @@ pub enum Flow {
     Exit,
 }
 
-/// What kind of DAP breakpoint a session breakpoint is (for the stop reason).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BpKind {
-    Source,
-    Function,
-    Instruction,
-    Data,
-}
-
 /// Client capabilities that change what we send.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientCaps {
@@ -52,10 +43,10 @@ pub struct Adapter {
     pub last_stop: Option<StopReason>,
     /// `exited`/`terminated` were sent.
     pub finished: bool,
-    pub kinds: HashMap<u32, BpKind>,
     /// Source breakpoints per client source key (path or name), as session ids.
     pub source_bps: HashMap<String, Vec<u32>>,
-    /// Why a breakpoint is not verified; the source and line the client asked for.
+    /// The source and line the client asked for, per source breakpoint (shown while it is
+    /// not verified).
     pub bp_requested: HashMap<u32, (Json, u32)>,
     pub function_bps: Vec<u32>,
     pub instruction_bps: Vec<u32>,
@@ -84,7 +75,6 @@ impl Adapter {
             break_on_traps: true,
             last_stop: None,
             finished: false,
-            kinds: HashMap::new(),
             source_bps: HashMap::new(),
             bp_requested: HashMap::new(),
             function_bps: Vec::new(),
@@ -254,9 +244,9 @@ impl Adapter {
             StopReason::Entry => ("entry", "Paused at the program's entry".to_string()),
             StopReason::Breakpoint(ids) => {
                 body["hitBreakpointIds"] = json!(ids);
-                let why = match ids.first().and_then(|id| self.kinds.get(id)) {
-                    Some(BpKind::Function) => "function breakpoint",
-                    Some(BpKind::Instruction) => "instruction breakpoint",
+                let why = match ids.first() {
+                    Some(id) if self.function_bps.contains(id) => "function breakpoint",
+                    Some(id) if self.instruction_bps.contains(id) => "instruction breakpoint",
                     _ => "breakpoint",
                 };
                 (why, format!("Paused on {why} {}", join(ids)))

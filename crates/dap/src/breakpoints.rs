@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use wdb_session::{Location, WatchKind, parse_number};
 
-use crate::adapter::{Adapter, BpKind, hex};
+use crate::adapter::{Adapter, hex};
 use crate::error::{Error, bail};
 use crate::handles::Handle;
 use crate::protocol::Request;
@@ -142,7 +142,7 @@ impl Adapter {
                 file: file.clone().unwrap_or_else(|| key.clone()),
                 line,
             };
-            let id = self.add(location, BpKind::Source, b.condition, b.hit_condition)?;
+            let id = self.add(location, b.condition, b.hit_condition)?;
             if let Some(msg) = b.log_message
                 && let Some(bp) = self.sess_mut()?.breakpoint_mut(id)
             {
@@ -166,12 +166,7 @@ impl Adapter {
             if name.is_empty() || name.contains(char::is_whitespace) {
                 bail!("bad function name `{}`", b.name);
             }
-            let id = self.add(
-                Location::Function(name),
-                BpKind::Function,
-                b.condition,
-                b.hit_condition,
-            )?;
+            let id = self.add(Location::Function(name), b.condition, b.hit_condition)?;
             self.function_bps.push(id);
         }
         let ids = self.function_bps.clone();
@@ -195,12 +190,7 @@ impl Adapter {
             else {
                 bail!("instruction address out of range");
             };
-            let id = self.add(
-                Location::Address(addr),
-                BpKind::Instruction,
-                b.condition,
-                b.hit_condition,
-            )?;
+            let id = self.add(Location::Address(addr), b.condition, b.hit_condition)?;
             self.instruction_bps.push(id);
         }
         let ids = self.instruction_bps.clone();
@@ -251,8 +241,7 @@ impl Adapter {
                     );
                 }
                 _ => {
-                    let (frame, children) = self.children_of(r, 0, u64::MAX)?;
-                    let _ = frame;
+                    let (_, children) = self.children_of(r, 0, u64::MAX)?;
                     let Some(child) = children.into_iter().find(|c| c.name == args.name) else {
                         bail!("no variable `{}` in reference {r}", args.name);
                     };
@@ -330,7 +319,6 @@ impl Adapter {
                         w.condition = b.condition.filter(|c| !c.trim().is_empty());
                         w.hit_condition = b.hit_condition.filter(|c| !c.trim().is_empty());
                     }
-                    self.kinds.insert(id, BpKind::Data);
                     self.data_bps.push(id);
                     out.push(json!({"id": id, "verified": true}));
                 }
@@ -344,7 +332,6 @@ impl Adapter {
     fn add(
         &mut self,
         location: Location,
-        kind: BpKind,
         condition: Option<String>,
         hit_condition: Option<String>,
     ) -> Result<u32, Error> {
@@ -361,7 +348,6 @@ impl Adapter {
                 bail!("bad hit condition `{h}` (use N, >=N, >N, ==N, <N, <=N or %N)");
             }
         }
-        self.kinds.insert(id, kind);
         Ok(id)
     }
 
@@ -369,7 +355,6 @@ impl Adapter {
         if let Some(s) = &mut self.session {
             s.delete(id);
         }
-        self.kinds.remove(&id);
         self.bp_requested.remove(&id);
     }
 

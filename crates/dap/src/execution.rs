@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{Value as Json, json};
 use wdb_session::{StepKind, Stop, StopReason};
 
-use crate::adapter::{Adapter, BpKind, Flow};
+use crate::adapter::{Adapter, Flow};
 use crate::error::{Error, bail};
 use crate::launch::LaunchArgs;
 use crate::protocol::Request;
@@ -147,7 +147,6 @@ impl Adapter {
         self.handles.reset();
         // Watchpoints belong to the old run.
         for id in std::mem::take(&mut self.data_bps) {
-            self.kinds.remove(&id);
             self.event(
                 "breakpoint",
                 json!({"reason": "removed", "breakpoint": {"id": id, "verified": false}}),
@@ -168,14 +167,13 @@ impl Adapter {
         Ok(())
     }
 
-    /// (id, verified, first pc) of every breakpoint but data ones.
+    /// (id, first pc) of every breakpoint (watchpoints are not breakpoints).
     fn breakpoint_states(&self) -> Vec<(u32, Option<u32>)> {
         let Some(s) = &self.session else {
             return Vec::new();
         };
         s.breakpoints()
             .iter()
-            .filter(|b| self.kinds.get(&b.id) != Some(&BpKind::Data))
             .map(|b| (b.id, b.sites.first().map(|s| s.pc)))
             .collect()
     }

@@ -172,12 +172,12 @@ impl Adapter {
             return Flow::Continue;
         }
         self.respond(req, Ok(Json::Null));
-        if self.no_debug {
-            let ids: Vec<u32> = self.kinds.keys().copied().collect();
-            if let Some(s) = &mut self.session {
-                for id in ids {
-                    s.set_enabled(id, false);
-                }
+        if self.no_debug
+            && let Some(s) = &mut self.session
+        {
+            let ids: Vec<u32> = s.breakpoints().iter().map(|b| b.id).collect();
+            for id in ids {
+                s.set_enabled(id, false);
             }
         }
         if self.stop_on_entry {

@@ -1,24 +1,11 @@
 //! Random requests with arguments of random shapes, against a live session: every request
 //! gets exactly one response, and nothing panics or hangs.
 
-use std::io::{Cursor, Write};
+mod common;
+
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 struct Rng(u64);
 
@@ -167,20 +154,9 @@ fn random_requests_are_all_answered() {
             requests.push(json!({"command": command, "arguments": arguments}));
         }
         requests.push(json!({"command": "disconnect"}));
-        let mut input = Vec::new();
-        for (i, r) in requests.iter_mut().enumerate() {
-            r["seq"] = json!(i + 1);
-            r["type"] = json!("request");
-            input.extend(wdb_dap::codec::encode(r.to_string().as_bytes()));
-        }
-        let sink = Sink::default();
-        wdb_dap::serve(Box::new(Cursor::new(input)), Box::new(sink.clone()));
-        let bytes = sink.0.lock().unwrap().clone();
-        let mut decoder = wdb_dap::codec::Decoder::new();
-        decoder.push(&bytes);
+        let out = common::serve(common::frame_requests(&requests));
         let mut answered = vec![0; requests.len() + 1];
-        while let Some(wdb_dap::codec::Frame::Message(body)) = decoder.next_frame() {
-            let m: Value = serde_json::from_slice(&body).unwrap();
+        for m in &out {
             if m["type"] == "response" {
                 answered[m["request_seq"].as_u64().unwrap() as usize] += 1;
             }

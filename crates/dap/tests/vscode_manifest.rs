@@ -1,9 +1,9 @@
 //! editors/vscode/package.json declares the launch attributes `wdb dap` reads, with types the
 //! launch handler accepts; its configurations use only those.
 
-use std::io::{Cursor, Write};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
@@ -25,39 +25,9 @@ fn debugger(m: &Value) -> &Value {
         .expect("a `wdb` debugger")
 }
 
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Runs `wdb dap` in-process on these requests; returns every message it sent.
 fn session(requests: &[Value]) -> Vec<Value> {
-    let mut input = Vec::new();
-    for (i, r) in requests.iter().enumerate() {
-        let mut r = r.clone();
-        r["seq"] = json!(i + 1);
-        r["type"] = json!("request");
-        input.extend(wdb_dap::codec::encode(r.to_string().as_bytes()));
-    }
-    let sink = Sink::default();
-    wdb_dap::serve(Box::new(Cursor::new(input)), Box::new(sink.clone()));
-    let bytes = sink.0.lock().unwrap().clone();
-    let mut decoder = wdb_dap::codec::Decoder::new();
-    decoder.push(&bytes);
-    std::iter::from_fn(|| decoder.next_frame())
-        .map(|f| match f {
-            wdb_dap::codec::Frame::Message(b) => serde_json::from_slice(&b).unwrap(),
-            bad => panic!("{bad:?}"),
-        })
-        .collect()
+    common::serve(common::frame_requests(requests))
 }
 
 #[test]
@@ -160,17 +130,7 @@ fn bad_input_gets_answers_and_the_adapter_goes_on() {
     ] {
         input.extend(wdb_dap::codec::encode(body.to_string().as_bytes()));
     }
-    let sink = Sink::default();
-    wdb_dap::serve(Box::new(Cursor::new(input)), Box::new(sink.clone()));
-    let bytes = sink.0.lock().unwrap().clone();
-    let mut decoder = wdb_dap::codec::Decoder::new();
-    decoder.push(&bytes);
-    let out: Vec<Value> = std::iter::from_fn(|| decoder.next_frame())
-        .map(|f| match f {
-            wdb_dap::codec::Frame::Message(b) => serde_json::from_slice(&b).unwrap(),
-            bad => panic!("{bad:?}"),
-        })
-        .collect();
+    let out = common::serve(input);
     let responses: Vec<(i64, bool, String)> = out
         .iter()
         .filter(|m| m["type"] == "response")

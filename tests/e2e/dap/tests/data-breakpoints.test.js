@@ -4,6 +4,16 @@
 const assert = require('assert');
 const { wasm, useClient, byName } = require('./helper');
 
+// Sets a write data breakpoint from dataBreakpointInfo(args) and clears vars.c's line
+// breakpoints, so that only the watch stops the program from here on.
+async function watchWritesOnly(c, args) {
+    const info = await c.ok('dataBreakpointInfo', args);
+    assert.ok(info.dataId, JSON.stringify(info));
+    await c.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
+    await c.setBreakpoints('vars.c', []);
+    return info;
+}
+
 describe('data breakpoints', function () {
     const t = useClient();
 
@@ -41,10 +51,7 @@ describe('data breakpoints', function () {
         // Before the first total_value, which sets g_last_visited from 0 to 4.
         const { frame } = await c.runTo('vars.O0', 'vars.c', 116);
         const globals = await c.scope(frame.id, 'Globals');
-        const info = await c.ok('dataBreakpointInfo', { variablesReference: globals.variablesReference, name: 'g_last_visited' });
-        assert.ok(info.dataId, JSON.stringify(info));
-        await c.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
-        await c.setBreakpoints('vars.c', []);
+        await watchWritesOnly(c, { variablesReference: globals.variablesReference, name: 'g_last_visited' });
         await c.ok('continue', { threadId: 1 });
         await c.stopped('data breakpoint');
         const f = await c.topFrame();
@@ -60,10 +67,7 @@ describe('data breakpoints', function () {
         const items = await c.variables(globals.g_items.variablesReference);
         const hammer = byName(await c.variables(items[0].variablesReference));
         assert.strictEqual(hammer.quantity.value, '3');
-        const info = await c.ok('dataBreakpointInfo', { variablesReference: items[0].variablesReference, name: 'quantity' });
-        assert.ok(info.dataId, JSON.stringify(info));
-        await c.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
-        await c.setBreakpoints('vars.c', []);
+        await watchWritesOnly(c, { variablesReference: items[0].variablesReference, name: 'quantity' });
         // Nothing writes g_items[0].quantity after line 118: the program ends without a stop.
         assert.strictEqual(await c.runToEnd(), 0);
         assert.strictEqual(c.events('stopped').filter(e => e.body.reason === 'data breakpoint').length, 0);
@@ -73,10 +77,7 @@ describe('data breakpoints', function () {
         const c = t.c;
         // add_item(1, ...) first zeroes g_items[1] (memset: 0 over 0), then sets location.x = 1.5.
         const { frame } = await c.runTo('vars.O0', 'vars.c', 107);
-        const info = await c.ok('dataBreakpointInfo', { name: 'g_items[1].location.x', frameId: frame.id });
-        assert.ok(info.dataId, JSON.stringify(info));
-        await c.ok('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
-        await c.setBreakpoints('vars.c', []);
+        await watchWritesOnly(c, { name: 'g_items[1].location.x', frameId: frame.id });
         await c.ok('continue', { threadId: 1 });
         await c.stopped('data breakpoint');
         const f = await c.topFrame();
